@@ -1,0 +1,64 @@
+"""mkdocs-macros module: macros for hand-written pages (enable with `render_macros: true`).
+
+    {{ checklist("problem-fit") }}                  a playbook's checklist, embedded
+    {{ checklist("problem-fit", level="must") }}    only its must items (also stage=, owner=)
+    {{ playbooks(category="ethics") }}              a table of playbooks (also tag=)
+
+Put each call on a line of its own with blank lines around it. YAML text reaches the page as
+escaped or sanitised HTML and is never rendered as a template.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from playbook.load import build, check_library_cached
+from playbook.problems import did_you_mean
+from playbook.render import Renderer
+
+
+def define_env(env: Any) -> None:
+    config = env.conf
+    options = (config.get("extra") or {}).get("playbook") or {}
+    root = Path(config.config_file_path or ".").resolve().parent / options.get("data", "playbook_data")
+
+    def renderer() -> Renderer:
+        checked = check_library_cached(root)
+        if checked.problems:  # the build hook reports them; macros must not hide that report
+            raise ValueError(f"the playbook data has {len(checked.problems)} problem(s); run `playbook validate`")
+        return Renderer(build(checked), directory_urls=config["use_directory_urls"])
+
+    @env.macro
+    def checklist(playbook_id: str, level: str | None = None, stage: str | None = None,
+                  owner: str | None = None) -> str:
+        """Embed the checklist of one playbook, optionally only items of one level, stage or owner."""
+        r = renderer()
+        playbook = r.library.playbook(playbook_id)
+        if playbook is None:
+            hint = did_you_mean(playbook_id, [p.id for p in r.library.playbooks])
+            raise ValueError(f"checklist(): no playbook with id '{playbook_id}'.{hint}")
+        items = [i for i in playbook.items
+                 if (level is None or i.level == level) and (stage is None or i.stage == stage)
+                 and (owner is None or i.owner == owner)]
+        return "\n" + str(r.checklist(playbook, page=env.page.url, embedded=True, items=items)) + "\n"
+
+    @env.macro
+    def playbooks(category: str | None = None, tag: str | None = None) -> str:
+        """A table of playbooks, optionally of one category or with one tag."""
+        r = renderer()
+        chosen = [p for ps in r.library.by_category().values() for p in ps
+                  if (category is None or p.category == category) and (tag is None or tag in p.tags)]
+        if not chosen:
+            raise ValueError(f"playbooks(): no playbook matches category={category!r}, tag={tag!r}")
+        return "\n" + str(r.table(chosen, page=env.page.url)) + "\n"
+
+    @env.macro
+    def library_stats() -> SimpleNamespace:
+        """Counts for prose: `.playbooks`, `.items`, `.must`, `.categories`."""
+        library = renderer().library
+        items = list(library.items())
+        return SimpleNamespace(playbooks=len(library.playbooks), items=len(items),
+                               must=sum(1 for i in items if i.level == "must"),
+                               categories=len({p.category for p in library.playbooks}))

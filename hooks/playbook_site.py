@@ -1,0 +1,123 @@
+"""MkDocs hooks: validate the playbook data, generate its pages, and place them in the nav.
+
+A thin adapter over the `playbook` package; it keeps no state between events (MkDocs does not
+reload hook modules under `mkdocs serve`): the package caches by file signature instead.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from playbook.load import build, check_library_cached
+from playbook.render import Renderer
+from playbook.vocab import CATEGORIES
+
+log = get_plugin_logger("playbook")
+
+DEFAULT_NAV_LIMIT = 40
+
+
+def _settings(config: MkDocsConfig) -> tuple[Path, int]:
+    options = (config.extra or {}).get("playbook") or {}
+    base = Path(config.config_file_path or ".").resolve().parent
+    return base / options.get("data", "playbook_data"), int(options.get("nav_limit", DEFAULT_NAV_LIMIT))
+
+
+def _checked(config: MkDocsConfig):
+    root, _ = _settings(config)
+    checked = check_library_cached(root)
+    if checked.problems:
+        lines = "\n".join(problem.format() for problem in checked.problems)
+        raise PluginError(f"{len(checked.problems)} problem(s) in the playbook data:\n{lines}\n"
+                          "Fix them and build again (`playbook validate` checks without building).")
+    return checked
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    """Validate before MkDocs cleans site/: a failed build leaves the last good site as it was."""
+    _checked(config)
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    library = build(_checked(config))
+    renderer = Renderer(library, directory_urls=config.use_directory_urls)
+    docs_dir = Path(config.docs_dir).resolve()
+    sources = {p.src_uri: p.path for p in library.playbooks}
+    for src_uri, content in renderer.pages().items():
+        existing = files.get_file_from_path(src_uri)
+        if existing is not None:
+            raise PluginError(f"docs/{src_uri} conflicts with a page generated from the playbook data; "
+                              "rename or remove the hand-written page")
+        file = File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
+        if src_uri in sources:  # "edit this page" opens the YAML file, not a page that does not exist
+            file.edit_uri = Path(os.path.relpath(sources[src_uri].resolve(), docs_dir)).as_posix()
+        files.append(file)
+    return files
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    """Put each category's playbook pages under its section, up to the nav limit.
+
+    With `navigation.prune` every page renders only its own section's links, so a category with
+    more playbooks than the limit lists them on its index page instead: the HTML written per page
+    stays bounded and the site grows linearly with the library.
+    """
+    _, limit = _settings(config)
+    by_category: dict[str, list[Page]] = {c: [] for c in CATEGORIES}
+    for file in files.documentation_pages():
+        category, _, name = file.src_uri.partition("/")
+        if category in by_category and name.endswith(".md") and name != "index.md" and "/" not in name \
+                and file.generated_by is not None and file.page is not None:
+            by_category[category].append(file.page)
+
+    for section in _sections(nav.items):
+        index = next((c for c in section.children if isinstance(c, Page) and c.file.src_uri.endswith("/index.md")),
+                     None)
+        category = index.file.src_uri.split("/")[0] if index else None
+        pages = by_category.get(category or "", [])
+        if not pages or len(pages) > limit:
+            continue
+        pages.sort(key=lambda p: (p.file.src_uri,))
+        for page in pages:
+            page.parent = section
+            section.children.append(page)
+
+    ordered = [item for item in _walk(nav.items) if isinstance(item, Page)]
+    ordered += [p for p in nav.pages if p not in ordered]
+    nav.pages = ordered
+    in_nav = [p for p in ordered if _in_tree(p, nav.items)]
+    for previous, current in zip([None, *in_nav], in_nav):
+        current.previous_page = previous
+        if previous is not None:
+            previous.next_page = current
+    if in_nav:
+        in_nav[-1].next_page = None
+    return nav
+
+
+def _sections(items: list) -> list[Section]:
+    found = []
+    for item in items:
+        if isinstance(item, Section):
+            found.append(item)
+            found.extend(_sections(item.children))
+    return found
+
+
+def _walk(items: list):
+    for item in items:
+        yield item
+        if isinstance(item, Section):
+            yield from _walk(item.children)
+
+
+def _in_tree(page: Page, items: list) -> bool:
+    return any(item is page for item in _walk(items))

@@ -1,0 +1,236 @@
+"""The `playbook` command: validate, export and create playbooks.
+
+Exit codes: 0 success, 1 problems in the data, 2 usage errors. Problems go to stderr, one per
+line, as `PATH:LINE:COL: $.json.path: message`; no traceback reaches the user for bad data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .export import FORMATS
+from .load import DEFAULT_ROOT, FRAMEWORKS_DIR, build, check_library
+from .problems import Problem
+from .source import read_source
+from .validate import check_playbooks, schema_dir
+from .vocab import CATEGORIES
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="playbook",
+        description="Validate, export and create the YAML playbooks of the GenAI product playbook.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    validate = commands.add_parser(
+        "validate", help="check playbooks and framework registries",
+        description="Check playbook files and framework registries against the schemas and the rules "
+                    "that span files (unique ids, related items and framework references resolve). "
+                    "Prints every problem as PATH:LINE:COL: $.json.path: message. "
+                    "Exit 0 when valid, 1 when problems were found, 2 on usage errors.")
+    validate.add_argument("paths", nargs="*", metavar="PATH", type=Path,
+                          help="files or folders to check (default: the whole library)")
+    validate.add_argument("--root", type=Path, help="library folder (default: found from PATH, "
+                                                    "else ./playbook_data)")
+    validate.add_argument("--format", choices=["text", "github"], default="text",
+                          help="text (default) or github: workflow commands that annotate pull requests")
+
+    export = commands.add_parser(
+        "export", help="write the library as JSON, CSV or a Markdown checklist",
+        description="Export every playbook and item with all its fields. JSON: "
+                    '{"playbooks": [...]}; CSV: one row per item; md: a Markdown checklist '
+                    "(- [ ] text (playbook-id/item-id)) to paste into an issue or review document.")
+    export.add_argument("--format", choices=sorted(FORMATS), default="json", help="output format (default json)")
+    export.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    export.add_argument("--root", type=Path, default=None, help="library folder (default ./playbook_data)")
+
+    new = commands.add_parser(
+        "new", help="create a playbook file from a valid skeleton",
+        description="Write <root>/CATEGORY/ID.yaml: a valid playbook skeleton with the editor schema line, "
+                    "ready to fill in.")
+    new.add_argument("category", metavar="CATEGORY", help=f"one of: {', '.join(CATEGORIES)}")
+    new.add_argument("id", metavar="ID", help="kebab-case playbook id, also the file name")
+    new.add_argument("--title", help="title of the playbook (default: from the id)")
+    new.add_argument("--root", type=Path, default=None, help="library folder (default ./playbook_data)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args)
+        if args.command == "export":
+            return _export(args)
+        return _new(args)
+    except UsageError as error:
+        parser.print_usage(sys.stderr)
+        print(f"playbook {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `playbook export | head`
+        sys.stderr.close()
+        return EXIT_OK
+
+
+# -- validate -------------------------------------------------------------------------------------
+
+
+def find_root(paths: Sequence[Path]) -> Path:
+    """The library folder holding `paths`: an ancestor named playbook_data or holding frameworks/."""
+    if not paths:
+        return DEFAULT_ROOT
+    first = paths[0].resolve()
+    candidates = [first] if first.is_dir() else []
+    candidates += list(first.parents)
+    for folder in candidates:
+        if folder.name == DEFAULT_ROOT.name or (folder / FRAMEWORKS_DIR).is_dir():
+            return folder
+    return first if first.is_dir() else first.parent.parent
+
+
+def _within(problem: Problem, targets: Sequence[Path]) -> bool:
+    path = problem.path.resolve()
+    return any(path == t or t in path.parents for t in targets)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    for path in args.paths:
+        if not path.exists():
+            raise UsageError(f"no such file or folder: {path}")
+    root = args.root or find_root(args.paths)
+    if not root.is_dir():
+        raise UsageError(f"library folder not found: {root} (run from the repository root or pass --root)")
+    checked = check_library(root)
+    problems = list(checked.problems)
+    targets = [p.resolve() for p in args.paths]
+    outside = [p for p in args.paths if p.is_file() and root.resolve() not in p.resolve().parents]
+    if outside:  # files outside the library: check them against it without adding them to it
+        sources = [read_source(p) for p in outside]
+        problems += [p for p in check_playbooks(sources + list(checked.playbooks), list(checked.frameworks))
+                     if p.path in outside]
+    if targets:
+        problems = [p for p in problems if _within(p, targets)]
+    for problem in sorted(set(problems)):
+        print(_format(problem, args.format), file=sys.stderr)
+    count = len(checked.playbooks) if not targets else len(
+        [s for s in checked.playbooks if any(s.path.resolve() == t or t in s.path.resolve().parents
+                                             for t in targets)] + outside)
+    if problems:
+        print(f"{len(set(problems))} problem(s) found in {count} playbook file(s).", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"{count} playbook file(s) valid.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _format(problem: Problem, style: str) -> str:
+    if style == "github":
+        def escape(text: str, *, prop: bool = False) -> str:
+            text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+        return (f"::error file={escape(problem.display_path(), prop=True)},line={problem.line},"
+                f"col={problem.column},title={escape(problem.json_path, prop=True)}::"
+                f"{escape(problem.json_path)}: {escape(problem.message)}")
+    return problem.format()
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+
+def _export(args: argparse.Namespace) -> int:
+    root = args.root or DEFAULT_ROOT
+    if not root.is_dir():
+        raise UsageError(f"library folder not found: {root} (run from the repository root or pass --root)")
+    checked = check_library(root)
+    if checked.problems:
+        for problem in checked.problems:
+            print(problem.format(), file=sys.stderr)
+        print(f"{len(checked.problems)} problem(s) found; nothing exported.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    text = FORMATS[args.format](build(checked))
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        tmp = args.output.with_name(args.output.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8", newline="")
+        os.replace(tmp, args.output)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+# -- new ------------------------------------------------------------------------------------------
+
+_SKELETON = """\
+# yaml-language-server: $schema={schema}
+id: {id}
+title: {title}
+category: {category}
+summary: >-
+  One or two sentences: what this playbook helps a product team decide or check.
+owner: product-manager
+version: "0.1"
+last_reviewed: {today}
+tags: []
+items:
+  - id: first-check
+    text: Write the first checklist item as one imperative, checkable sentence.
+    level: must
+    owner: product-manager
+    stage: define
+    why: >-
+      Say what goes wrong for users or the business when this is skipped.
+    how: >-
+      Say how a reviewer can tell it is done: the document, metric or test result to look for.
+"""
+
+
+def _new(args: argparse.Namespace) -> int:
+    if args.category not in CATEGORIES:
+        raise UsageError(f"unknown category '{args.category}'; expected one of: {', '.join(CATEGORIES)}")
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.id) or not 2 <= len(args.id) <= 64:
+        raise UsageError(f"'{args.id}' is not a valid id: use 2-64 lowercase letters and digits joined by "
+                         "single hyphens, e.g. 'model-choice'")
+    root = args.root or DEFAULT_ROOT
+    if not root.is_dir():
+        raise UsageError(f"library folder not found: {root} (run from the repository root or pass --root)")
+    checked = check_library(root)
+    for source in checked.playbooks:
+        if source.path.stem == args.id:
+            print(f"{source.path}:1:1: $.id: playbook id '{args.id}' already exists; choose another id",
+                  file=sys.stderr)
+            return EXIT_PROBLEMS
+    target = root / args.category / f"{args.id}.yaml"
+    title = args.title or args.id.replace("-", " ").capitalize()
+    if "\n" in title or not title.strip():
+        raise UsageError("the title must be one line of text")
+    repo_schema = root.resolve().parent / "schemas" / "playbook.schema.json"
+    schema_file = repo_schema if repo_schema.is_file() else schema_dir() / "playbook.schema.json"
+    schema_ref = Path(os.path.relpath(schema_file, target.parent.resolve())).as_posix()
+    text = _SKELETON.format(schema=schema_ref, id=args.id, title=json.dumps(title, ensure_ascii=False),
+                            category=args.category, today=dt.date.today().isoformat())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as handle:
+        handle.write(text)
+    print(f"Created {target}. Edit it, then run: playbook validate {target}", file=sys.stderr)
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

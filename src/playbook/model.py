@@ -1,0 +1,264 @@
+"""The library as typed, frozen objects, built only from documents that passed validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from .vocab import CATEGORIES
+
+
+@dataclass(frozen=True, kw_only=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reference:
+    """One external framework entry an item points at (`refs: {framework: [entry, ...]}`)."""
+
+    framework: str
+    entry: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    playbook_id: str
+    id: str
+    text: str
+    level: str | None = None
+    owner: str | None = None
+    stage: str | None = None
+    why: str | None = None
+    how: str | None = None
+    refs: tuple[Reference, ...] = ()
+    related: tuple[str, ...] = ()
+    replaces: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    line: int = 0
+
+    @property
+    def global_id(self) -> str:
+        """`<playbook-id>/<item-id>`: the key of saved progress, stable across edits."""
+        return f"{self.playbook_id}/{self.id}"
+
+    def related_ids(self) -> tuple[str, ...]:
+        """The related items as global ids."""
+        return tuple(r if "/" in r else f"{self.playbook_id}/{r}" for r in self.related)
+
+    def to_data(self) -> dict[str, Any]:
+        """The item as it is written in YAML (only the fields it has), for export."""
+        data = _present(self, exclude={"playbook_id", "line", "refs"})
+        if self.refs:
+            refs: dict[str, list[str]] = {}
+            for ref in self.refs:
+                refs.setdefault(ref.framework, []).append(ref.entry)
+            data = _insert_after(data, "how", "refs", refs)
+        return data
+
+
+@dataclass(frozen=True, kw_only=True)
+class Playbook:
+    id: str
+    title: str
+    category: str
+    summary: str
+    items: tuple[Item, ...]
+    intro: str | None = None
+    owner: str | None = None
+    version: str | None = None
+    last_reviewed: str | None = None
+    review_interval_days: int | None = None
+    tags: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    path: Path = field(default=Path(), compare=False)
+
+    @property
+    def url(self) -> str:
+        """Path of the playbook's page relative to the site root, e.g. `ethics/bias-and-fairness/`."""
+        return f"{self.category}/{self.id}/"
+
+    @property
+    def src_uri(self) -> str:
+        """The generated Markdown page's name inside the docs tree."""
+        return f"{self.category}/{self.id}.md"
+
+    def item(self, item_id: str) -> Item | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def to_data(self) -> dict[str, Any]:
+        """The playbook as it is written in YAML plus its `url`, for export."""
+        data: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name in ("path",):
+                continue
+            value = getattr(self, f.name)
+            if f.name == "items":
+                value = [item.to_data() for item in self.items]
+            elif f.name == "links":
+                value = [{"title": link.title, "url": link.url} for link in self.links]
+            elif isinstance(value, tuple):
+                value = list(value)
+            if value is None or value == []:
+                if f.name != "items":
+                    continue
+            data[f.name] = value
+            if f.name == "category":
+                data["url"] = self.url
+        return data
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrameworkEntry:
+    id: str
+    title: str
+    group: str | None = None
+    gap: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Framework:
+    id: str
+    title: str
+    edition: str
+    publisher: str
+    url: str
+    entries: tuple[FrameworkEntry, ...]
+    short_title: str | None = None
+    entry_url: str | None = None
+    description: str | None = None
+    path: Path = field(default=Path(), compare=False)
+
+    @property
+    def name(self) -> str:
+        return self.short_title or self.title
+
+    def entry(self, entry_id: str) -> FrameworkEntry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Library:
+    playbooks: tuple[Playbook, ...]
+    frameworks: tuple[Framework, ...] = ()
+
+    @cached_property
+    def _by_id(self) -> dict[str, Playbook]:
+        return {p.id: p for p in self.playbooks}
+
+    @cached_property
+    def _items(self) -> dict[str, Item]:
+        return {i.global_id: i for p in self.playbooks for i in p.items}
+
+    def playbook(self, playbook_id: str) -> Playbook | None:
+        return self._by_id.get(playbook_id)
+
+    def item(self, global_id: str) -> Item | None:
+        return self._items.get(global_id)
+
+    def framework(self, framework_id: str) -> Framework | None:
+        return next((f for f in self.frameworks if f.id == framework_id), None)
+
+    def items(self) -> Iterator[Item]:
+        for playbook in self.playbooks:
+            yield from playbook.items
+
+    def by_category(self) -> dict[str, tuple[Playbook, ...]]:
+        """Playbooks per category, categories in lifecycle order, playbooks by title."""
+        groups: dict[str, list[Playbook]] = {c: [] for c in CATEGORIES}
+        for playbook in self.playbooks:
+            groups.setdefault(playbook.category, []).append(playbook)
+        return {c: tuple(sorted(ps, key=lambda p: p.title.casefold())) for c, ps in groups.items()}
+
+    def tags(self) -> dict[str, tuple[Playbook, ...]]:
+        result: dict[str, list[Playbook]] = {}
+        for playbook in self.playbooks:
+            for tag in playbook.tags:
+                result.setdefault(tag, []).append(playbook)
+        return {t: tuple(ps) for t, ps in sorted(result.items())}
+
+
+def build_item(playbook_id: str, data: Mapping[str, Any], line: int = 0) -> Item:
+    refs = tuple(Reference(framework=fw, entry=entry)
+                 for fw, entries in (data.get("refs") or {}).items() for entry in entries)
+    return Item(
+        playbook_id=playbook_id,
+        id=data["id"],
+        text=data["text"],
+        level=data.get("level"),
+        owner=data.get("owner"),
+        stage=data.get("stage"),
+        why=data.get("why"),
+        how=data.get("how"),
+        refs=refs,
+        related=tuple(data.get("related") or ()),
+        replaces=tuple(data.get("replaces") or ()),
+        tags=tuple(data.get("tags") or ()),
+        line=line,
+    )
+
+
+def build_playbook(data: Mapping[str, Any], path: Path, item_lines: list[int] | None = None) -> Playbook:
+    """A Playbook from a document that passed validation (never from unchecked data)."""
+    lines = item_lines or [0] * len(data["items"])
+    return Playbook(
+        id=data["id"],
+        title=data["title"],
+        category=data["category"],
+        summary=data["summary"],
+        intro=data.get("intro"),
+        owner=data.get("owner"),
+        version=data.get("version"),
+        last_reviewed=data.get("last_reviewed"),
+        review_interval_days=data.get("review_interval_days"),
+        tags=tuple(data.get("tags") or ()),
+        links=tuple(Link(title=link["title"], url=link["url"]) for link in data.get("links") or ()),
+        items=tuple(build_item(data["id"], item, line) for item, line in zip(data["items"], lines)),
+        path=path,
+    )
+
+
+def build_framework(data: Mapping[str, Any], path: Path) -> Framework:
+    return Framework(
+        id=data["id"],
+        title=data["title"],
+        short_title=data.get("short_title"),
+        edition=data["edition"],
+        publisher=data["publisher"],
+        url=data["url"],
+        entry_url=data.get("entry_url"),
+        description=data.get("description"),
+        entries=tuple(FrameworkEntry(id=e["id"], title=e["title"], group=e.get("group"), gap=e.get("gap"))
+                      for e in data["entries"]),
+        path=path,
+    )
+
+
+def _present(obj: Any, *, exclude: set[str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for f in fields(obj):
+        if f.name in exclude:
+            continue
+        value = getattr(obj, f.name)
+        if value is None or value == ():
+            continue
+        data[f.name] = list(value) if isinstance(value, tuple) else value
+    return data
+
+
+def _insert_after(data: dict[str, Any], after: str, key: str, value: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    placed = False
+    order = ["id", "text", "level", "owner", "stage", "why", "how"]
+    position = order.index(after)
+    for k, v in data.items():
+        if not placed and k not in order[: position + 1]:
+            out[key] = value
+            placed = True
+        out[k] = v
+    if not placed:
+        out[key] = value
+    return out

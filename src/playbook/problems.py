@@ -1,0 +1,55 @@
+"""Problems found in playbook data, located as PATH:LINE:COL: $.json.path: message."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Problem:
+    """One thing wrong with one place in one file."""
+
+    path: Path
+    line: int
+    column: int
+    json_path: str
+    message: str
+
+    def display_path(self, cwd: Path | None = None) -> str:
+        """The path as the user would type it: relative to the current folder when inside it."""
+        here = (cwd or Path.cwd()).resolve()
+        path = self.path.resolve() if self.path.is_absolute() else (here / self.path)
+        try:
+            return os.path.relpath(path, here) if path.is_relative_to(here) else str(path)
+        except ValueError:  # another drive on Windows
+            return str(path)
+
+    def format(self, cwd: Path | None = None) -> str:
+        return f"{self.display_path(cwd)}:{self.line}:{self.column}: {self.json_path}: {self.message}"
+
+
+class ProblemsFound(Exception):
+    """Raised when data has problems; carries all of them, sorted by file and position."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: tuple[Problem, ...] = tuple(sorted(problems))
+        super().__init__(f"{len(self.problems)} problem(s) found")
+
+    def lines(self, cwd: Path | None = None) -> list[str]:
+        return [p.format(cwd) for p in self.problems]
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' Did you mean 'x'?' for the closest choice, or '' when nothing is close."""
+    choices = list(choices)
+    folded = {c.casefold(): c for c in choices}
+    if word.casefold() in folded:
+        return f" Did you mean '{folded[word.casefold()]}'?"
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not match:
+        match = [folded[m] for m in difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)]
+    return f" Did you mean '{match[0]}'?" if match else ""

@@ -1,0 +1,178 @@
+"""Markdown pages for MkDocs from the library: one per playbook, per category, and an overview.
+
+Renderers take model objects and return Markdown text (with HTML blocks where the checklist
+needs exact markup). Text from YAML is escaped by Jinja's autoescape or passed through
+`markup` (sanitised HTML); it is never used as template source.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from collections.abc import Iterable
+from urllib.parse import quote
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from . import markup
+from .model import Item, Library, Playbook, Reference
+from .vocab import CATEGORIES, LEVELS, ROLES, STAGES
+
+OVERVIEW_URI = "playbooks/index.md"
+
+
+def page_url(src_uri: str, *, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives a Markdown file, relative to the site root."""
+    stem, _ = posixpath.splitext(src_uri)
+    if not directory_urls:
+        return stem + ".html"
+    if posixpath.basename(stem) == "index":
+        parent = posixpath.dirname(stem)
+        return parent + "/" if parent else ""
+    return stem + "/"
+
+
+def relative_url(target: str, source: str) -> str:
+    """`target` as seen from the page at `source` (both relative to the site root)."""
+    base = source if source.endswith("/") or not source else posixpath.dirname(source) + "/"
+    path, _, fragment = target.partition("#")
+    rel = posixpath.relpath("/" + path, "/" + base)
+    if (path.endswith("/") or not path) and not rel.endswith("/"):
+        rel += "/"
+    return rel + (f"#{fragment}" if fragment else "")
+
+
+class Renderer:
+    """Renders pages of one library for one site configuration."""
+
+    def __init__(self, library: Library, *, directory_urls: bool = True):
+        self.library = library
+        self.directory_urls = directory_urls
+        self.env = jinja2.Environment(
+            loader=jinja2.PackageLoader("playbook", "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(block=markup.block, inline=markup.inline, plain=markup.plain,
+                                prefix=lambda value, p: p + value)
+        self.env.globals.update(levels=LEVELS, roles=ROLES, stages=STAGES, categories=CATEGORIES,
+                                library=library)
+        self._frameworks = {f.id: f for f in library.frameworks}
+
+    # -- URLs -------------------------------------------------------------------------------
+
+    def url_of(self, src_uri: str) -> str:
+        return page_url(src_uri, directory_urls=self.directory_urls)
+
+    def playbook_url(self, playbook: Playbook) -> str:
+        return self.url_of(playbook.src_uri)
+
+    def category_url(self, category: str) -> str:
+        return self.url_of(f"{category}/index.md")
+
+    # -- fragments ----------------------------------------------------------------------------
+
+    def checklist(self, playbook: Playbook, *, page: str, embedded: bool = False,
+                  items: Iterable[Item] | None = None) -> Markup:
+        """The checklist of `playbook` as HTML, for the page whose URL is `page`."""
+        chosen = tuple(items) if items is not None else playbook.items
+        own = self.playbook_url(playbook)
+        link = "" if not embedded and own == page else relative_url(own, page)
+
+        def item_url(global_id: str) -> str:
+            target = self.library.item(global_id)
+            assert target is not None  # validation guarantees related ids resolve
+            other = self.library.playbook(target.playbook_id)
+            assert other is not None
+            if other.id == playbook.id and not embedded:
+                return f"#{target.id}"
+            return relative_url(f"{self.playbook_url(other)}#{target.id}", page)
+
+        html_text = self.env.get_template("checklist.html.j2").render(
+            playbook=playbook, items=chosen, anchor_prefix=f"{playbook.id}--" if embedded else "",
+            heading=4 if embedded else 3, link=link, item_url=item_url,
+            ref_url=self._ref_url, ref_title=self._ref_title, ref_name=self._ref_name,
+        )
+        return Markup(html_text.strip())
+
+    def table(self, playbooks: Iterable[Playbook], *, page: str) -> Markup:
+        html_text = self.env.get_template("table.html.j2").render(
+            playbooks=tuple(playbooks),
+            playbook_url=lambda p: relative_url(self.playbook_url(p), page),
+        )
+        return Markup(html_text.strip())
+
+    def _ref_url(self, ref: Reference) -> str:
+        framework = self._frameworks[ref.framework]
+        if framework.entry_url:
+            return framework.entry_url.replace("{id}", quote(ref.entry, safe=""))
+        return framework.url
+
+    def _ref_title(self, ref: Reference) -> str:
+        framework = self._frameworks[ref.framework]
+        entry = framework.entry(ref.entry)
+        title = entry.title if entry else ref.entry
+        return f"{framework.name} {ref.entry}: {title} ({framework.edition})"
+
+    def _ref_name(self, ref: Reference) -> str:
+        return self._frameworks[ref.framework].name
+
+    # -- pages --------------------------------------------------------------------------------
+
+    def playbook_page(self, playbook: Playbook) -> str:
+        page = self.playbook_url(playbook)
+        return self.env.get_template("playbook.md.j2").render(
+            front_matter=front_matter(title=playbook.title, tags=playbook.tags),
+            playbook=playbook,
+            must_count=sum(1 for i in playbook.items if i.level == "must"),
+            category_url=relative_url(self.category_url(playbook.category), page),
+            checklist=self.checklist(playbook, page=page),
+        )
+
+    def category_page(self, category: str) -> str:
+        page = self.category_url(category)
+        term = CATEGORIES[category]
+        playbooks = self.library.by_category().get(category, ())
+        return self.env.get_template("category.md.j2").render(
+            front_matter=front_matter(title=term.title),
+            category=term,
+            table=self.table(playbooks, page=page) if playbooks else Markup(
+                "<p>No playbooks in this category yet.</p>"),
+        )
+
+    def overview_page(self) -> str:
+        page = self.url_of(OVERVIEW_URI)
+        groups = [(CATEGORIES[c], ps) for c, ps in self.library.by_category().items() if ps]
+        items = list(self.library.items())
+        return self.env.get_template("overview.md.j2").render(
+            front_matter=front_matter(title="All playbooks"),
+            groups=groups,
+            playbook_count=len(self.library.playbooks),
+            item_count=len(items),
+            must_count=sum(1 for i in items if i.level == "must"),
+            category_count=len(groups),
+            category_url=lambda c: relative_url(self.category_url(c), page),
+            table=lambda ps: self.table(ps, page=page),
+        )
+
+    def pages(self) -> dict[str, str]:
+        """Every generated page: docs-relative Markdown file name -> content."""
+        result = {OVERVIEW_URI: self.overview_page()}
+        for category in CATEGORIES:
+            result[f"{category}/index.md"] = self.category_page(category)
+        for playbook in self.library.playbooks:
+            result[playbook.src_uri] = self.playbook_page(playbook)
+        return result
+
+
+def front_matter(*, title: str, tags: Iterable[str] = ()) -> Markup:
+    """YAML front matter for a generated page. The title is HTML-escaped because MkDocs themes
+    print `page.title` without escaping; macros are off so no YAML text is ever a template."""
+    meta: dict[str, object] = {"title": html.escape(title), "render_macros": False}
+    if tags:
+        meta["tags"] = list(tags)
+    # safe_dump quotes whatever needs quoting; Markup keeps Jinja from HTML-escaping the YAML.
+    return Markup(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000).strip())

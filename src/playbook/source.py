@@ -1,0 +1,348 @@
+"""Reading one YAML data file into plain data plus the line and column of every node.
+
+The reader builds the data itself from libyaml's event stream instead of using a YAML
+constructor, so that:
+
+* no YAML tag can construct a Python object (only the core tags are accepted);
+* duplicate keys are reported instead of silently keeping the last one;
+* scalars follow YAML 1.2 core rules: dates stay strings, and so do `yes`/`no`/`on`/`off`;
+* aliases cannot blow up: every alias counts the full size of what it repeats;
+* nesting depth is bounded without recursion, so no input can exhaust the stack.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # libyaml is several times faster; the pure-Python parser gives the same events
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+from .problems import Problem
+
+MAX_BYTES = 1_000_000
+MAX_NODES = 100_000
+MAX_DEPTH = 40
+
+JsonPath = tuple[str | int, ...]
+
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {None, "!", f"{_CORE}str", f"{_CORE}int", f"{_CORE}float", f"{_CORE}bool",
+                 f"{_CORE}null", f"{_CORE}map", f"{_CORE}seq"}
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def json_path(path: JsonPath) -> str:
+    """`$.items[3].refs['nist-ai-rmf']` for ('items', 3, 'refs', 'nist-ai-rmf')."""
+    out = ["$"]
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif _IDENT.match(part):
+            out.append(f".{part}")
+        else:
+            escaped = part.replace("\\", "\\\\").replace("'", "\\'")
+            out.append(f"['{escaped}']")
+    return "".join(out)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    """One file as read: its data (None when unreadable), where each node sits, and problems."""
+
+    path: Path
+    data: Any
+    values: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+
+    def locate(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the node at `path`, or of its nearest located ancestor."""
+        path = tuple(path)
+        if key and path in self.keys:
+            return self.keys[path]
+        while path:
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), (1, 1))
+
+    def problem(self, path: JsonPath, message: str, *, key: bool = False) -> Problem:
+        line, column = self.locate(path, key=key)
+        return Problem(path=self.path, line=line, column=column, json_path=json_path(path), message=message)
+
+
+class _Stop(Exception):
+    def __init__(self, line: int, column: int, message: str, path: JsonPath = ()):
+        self.line, self.column, self.message, self.path = line, column, message, path
+
+
+def _pos(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    value = event.value
+    if event.tag not in (None, "!"):
+        return _tagged_scalar(event)
+    if event.style or not event.implicit[0]:
+        return value  # quoted or block scalar: always a string
+    if _NULL.match(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value) and any(c.isdigit() for c in value):
+        return float(value)
+    return value
+
+
+def _tagged_scalar(event: yaml.ScalarEvent) -> Any:
+    tag, value = event.tag, event.value
+    line, column = _pos(event.start_mark)
+    try:
+        if tag == f"{_CORE}str":
+            return value
+        if tag == f"{_CORE}int":
+            return int(value)
+        if tag == f"{_CORE}float":
+            return float(value)
+        if tag == f"{_CORE}bool" and value in _BOOL:
+            return _BOOL[value]
+        if tag == f"{_CORE}null" and _NULL.match(value):
+            return None
+    except ValueError:
+        pass
+    raise _Stop(line, column, f"value {value!r} does not match its tag {_short_tag(tag)}")
+
+
+def _short_tag(tag: str | None) -> str:
+    return "!!" + tag[len(_CORE):] if tag and tag.startswith(_CORE) else str(tag)
+
+
+def _decode(path: Path, raw: bytes) -> tuple[str | None, Problem | None]:
+    def problem(line: int, column: int, message: str) -> Problem:
+        return Problem(path=path, line=line, column=column, json_path="$", message=message)
+
+    if len(raw) > MAX_BYTES:
+        return None, problem(1, 1, f"file is {len(raw):,} bytes, over the limit of {MAX_BYTES:,} bytes; "
+                                   "split it into smaller playbooks")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, problem(1, 1, "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        return None, problem(line, column, f"byte 0x{raw[error.start]:02x} is not valid UTF-8; "
+                                           "save the file as UTF-8")
+    if not text.strip():
+        return None, problem(1, 1, "file is empty; expected a mapping of fields (see `playbook new`)")
+    return text, None
+
+
+def read_source(path: Path) -> Source:
+    """Read and parse one YAML file; never raises for bad content, returns problems instead."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return Source(path=path, data=None, problems=(
+            Problem(path=path, line=1, column=1, json_path="$", message=f"cannot read file: {reason}"),))
+    text, problem = _decode(path, raw)
+    if problem is not None:
+        return Source(path=path, data=None, problems=(problem,))
+    return parse_text(path, text)
+
+
+def parse_text(path: Path, text: str) -> Source:
+    values: dict[JsonPath, tuple[int, int]] = {}
+    keys: dict[JsonPath, tuple[int, int]] = {}
+    try:
+        data, duplicates = _build(text, values, keys)
+    except _Stop as stop:
+        return Source(path=path, data=None, values=values, keys=keys, problems=(
+            Problem(path=path, line=stop.line, column=stop.column, json_path=json_path(stop.path),
+                    message=stop.message),))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        if "end of stream" in str(getattr(error, "problem", "")) and getattr(error, "context_mark", None):
+            mark = error.context_mark  # point at the opening quote, not at the end of the file
+        line, column = _pos(mark) if mark is not None else (1, 1)
+        if isinstance(error, yaml.reader.ReaderError):
+            line, column = _offset_to_pos(text, error.position)
+        return Source(path=path, data=None, values=values, keys=keys, problems=(
+            Problem(path=path, line=line, column=column, json_path="$",
+                    message=_syntax_message(error, text, line)),))
+    problems = tuple(
+        Problem(path=path, line=line, column=column, json_path=json_path(p), message=message)
+        for p, line, column, message in duplicates
+    )
+    return Source(path=path, data=data, values=values, keys=keys, problems=problems)
+
+
+def _offset_to_pos(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def _syntax_message(error: yaml.YAMLError, text: str, line: int) -> str:
+    if isinstance(error, yaml.reader.ReaderError):
+        return (f"character {chr(error.character)!r} (U+{error.character:04X}) is not allowed in YAML; "
+                "remove it")
+    problem = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None)
+    message = f"YAML syntax error: {problem}"
+    if context:
+        message += f" ({context})"
+    source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    if "\t" in source_line[: len(source_line) - len(source_line.lstrip())] or "found character '\\t'" in message:
+        message += "; indent with spaces, not tabs"
+    elif "could not find expected ':'" in message or "mapping values are not allowed" in message:
+        message += "; check the indentation and put quotes around text that contains ': '"
+    elif "found unexpected end of stream" in message and "quoted scalar" in message:
+        message = "YAML syntax error: the quote that opens here is never closed; add the closing quote"
+    return message
+
+
+def _build(text: str, values: dict, keys: dict) -> tuple[Any, list]:
+    """Turn libyaml events into plain data, iteratively, recording positions."""
+    loader = _Loader(text)
+    duplicates: list[tuple[JsonPath, int, int, str]] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    # Each open container:
+    # [kind, value, path, pending_key, anchor, nodes, first_key_positions, start, discard_value]
+    stack: list[list[Any]] = []
+    nodes = 0
+    documents = 0
+    root: Any = None
+
+    def path_of_child() -> JsonPath:
+        top = stack[-1]
+        if top[0] == "seq":
+            return top[2] + (len(top[1]),)
+        return top[2] + (top[3],)
+
+    def attach(value: Any, size: int, start: tuple[int, int]) -> None:
+        nonlocal root
+        if not stack:
+            root = value
+            return
+        top = stack[-1]
+        top[5] += size
+        if top[0] == "seq":
+            top[1].append(value)
+        elif top[3] is _NO_KEY:
+            # `value` is a key
+            if not isinstance(value, (str, int, float, bool)) and value is not None:
+                raise _Stop(*start, "a mapping key must be plain text, not a list or mapping", top[2])
+            key = value if isinstance(value, str) else ("" if value is None else str(value).lower()
+                                                         if isinstance(value, bool) else str(value))
+            if key in top[6]:
+                first_line = top[6][key][0]
+                duplicates.append((top[2] + (key,), start[0], start[1],
+                                   f"duplicate key '{key}' (first defined at line {first_line}); "
+                                   "YAML would keep only the last one: remove or merge one of them"))
+                top[3] = key
+                top[8] = True
+            else:
+                top[6][key] = start
+                keys[top[2] + (key,)] = start
+                top[3] = key
+        else:
+            if not top[8]:
+                top[1][top[3]] = value
+            top[3] = _NO_KEY
+            top[8] = False
+
+    def count(size: int, start: tuple[int, int]) -> None:
+        nonlocal nodes
+        nodes += size
+        if nodes > MAX_NODES:
+            raise _Stop(*start, f"document expands to more than {MAX_NODES:,} values (through aliases or "
+                                "sheer size); playbook files are small: remove the aliases or split the file")
+
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                break
+            start = _pos(event.start_mark)
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _Stop(*start, "a file holds one YAML document; remove the second '---' and what follows")
+                continue
+            if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                if event.anchor not in anchors:
+                    raise _Stop(*start, f"alias '*{event.anchor}' refers to no complete anchor before it")
+                value, size = anchors[event.anchor]
+                count(size, start)
+                in_key = bool(stack) and stack[-1][0] == "map" and stack[-1][3] is _NO_KEY
+                if not in_key:
+                    values[path_of_child() if stack else ()] = start
+                attach(value, size, start)
+                continue
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                count(1, start)
+                if event.tag not in _ALLOWED_TAGS:
+                    raise _Stop(*start, f"YAML tag '{_short_tag(event.tag)}' is not allowed; playbook files "
+                                        "hold plain data: remove the tag",
+                                path_of_child() if stack else ())
+                if stack and stack[-1][0] == "map" and stack[-1][3] is _NO_KEY:
+                    raise _Stop(*start, "a mapping key must be plain text, not a list or mapping", stack[-1][2])
+                if len(stack) >= MAX_DEPTH:
+                    raise _Stop(*start, f"nested deeper than {MAX_DEPTH} levels; playbook files are at most a few "
+                                        "levels deep", path_of_child())
+                path = path_of_child() if stack else ()
+                values[path] = start
+                kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
+                stack.append([kind, {} if kind == "map" else [], path, _NO_KEY, event.anchor, 1, {}, start, False])
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                kind, value, _path, _key, anchor, size, _seen, begin, _discard = stack.pop()
+                if anchor is not None:
+                    anchors[anchor] = (value, size)
+                attach(value, size, begin)
+                continue
+            if isinstance(event, yaml.ScalarEvent):
+                count(1, start)
+                if event.tag not in _ALLOWED_TAGS:
+                    raise _Stop(*start, f"YAML tag '{_short_tag(event.tag)}' is not allowed; playbook files "
+                                        "hold plain data: remove the tag",
+                                path_of_child() if stack else ())
+                value = _scalar(event)
+                in_key = bool(stack) and stack[-1][0] == "map" and stack[-1][3] is _NO_KEY
+                if not in_key:
+                    values[path_of_child() if stack else ()] = start
+                if event.anchor is not None:
+                    anchors[event.anchor] = (value, 1)
+                attach(value, 1, start)
+    finally:
+        loader.dispose()
+    return root, duplicates
+
+
+class _Marker:
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return self.name
+
+
+_NO_KEY = _Marker("NO_KEY")

@@ -1,0 +1,342 @@
+"""Validation: JSON Schema per file, then the rules that span files, as located problems."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft7Validator, FormatChecker
+
+from .problems import Problem, did_you_mean
+from .source import JsonPath, Source
+
+
+def schema_dir() -> Path:
+    """`schemas/` of the checkout (editable install) or the copy inside the installed package."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "schemas", here.parents[1] / "schemas"):
+        if (candidate / "playbook.schema.json").is_file():
+            return candidate
+    raise FileNotFoundError("schemas/playbook.schema.json not found next to the package")
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    return json.loads((schema_dir() / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+@cache
+def validator(name: str) -> Draft7Validator:
+    """Built once per process: building a validator costs far more than using it."""
+    return Draft7Validator(schema(name), format_checker=FormatChecker(formats=["date"]))
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON Schema errors as messages people can act on
+
+_PATTERN_HINTS = {
+    "^[a-z0-9]+(-[a-z0-9]+)*$":
+        "must be kebab-case: lowercase letters and digits joined by single hyphens (e.g. 'model-choice')",
+    "^[^\\n\\r]*\\S[^\\n\\r]*$": "must be one line of text (no line breaks)",
+    "\\S": "must not be blank",
+    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$": "must be a date written YYYY-MM-DD",
+    "^https://[^\\s<>\"']+$": "must be an https:// address without spaces or quotes",
+    "^([a-z0-9]+(-[a-z0-9]+)*/)?[a-z0-9]+(-[a-z0-9]+)*$":
+        "must be an item id ('item-id') or '<playbook-id>/<item-id>'",
+    "^[0-9]+\\.[0-9]+$": "must be MAJOR.MINOR, such as \"1.0\"",
+    "^\\S(.*\\S)?$": "must not start or end with spaces",
+}
+
+_TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number",
+               "number": "a number", "boolean": "true or false", "null": "nothing"}
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"text {_short(value)}"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = value if isinstance(value, str) else json.dumps(value)
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _schema_problems(source: Source, name: str) -> Iterator[Problem]:
+    for error in validator(name).iter_errors(source.data):
+        yield from _describe(source, error)
+
+
+def _describe(source: Source, error: jsonschema.ValidationError) -> Iterator[Problem]:
+    path: JsonPath = tuple(error.absolute_path)
+    kind, instance, expected = error.validator, error.instance, error.validator_value
+    schema_here = error.schema if isinstance(error.schema, dict) else {}
+
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else str(expected)
+        yield source.problem(path, f"missing required field '{missing}'")
+    elif kind == "additionalProperties" and isinstance(instance, dict):
+        allowed = list(schema_here.get("properties", {}))
+        for key in instance:
+            if key not in allowed:
+                hint = did_you_mean(key, allowed) or f" Allowed fields: {', '.join(allowed)}."
+                yield source.problem(path + (key,), f"unknown field '{key}'.{hint}", key=True)
+    elif kind == "type":
+        wanted = expected if isinstance(expected, list) else [expected]
+        names = " or ".join(_TYPE_NAMES.get(t, t) for t in wanted)
+        message = f"expected {names}, received {_kind(instance)}"
+        if "string" in wanted and isinstance(instance, (int, float, bool)):
+            message += "; put the value in quotes"
+        elif "array" in wanted and isinstance(instance, (str, int, float)):
+            message += f"; write a list, e.g. [{instance}]"
+        elif path == () and "object" in wanted:
+            message += "; a data file is a mapping of fields such as 'id: ...'"
+        yield source.problem(path, message)
+    elif kind == "enum":
+        choices = [str(c) for c in expected]
+        hint = did_you_mean(str(instance), choices) if isinstance(instance, str) else ""
+        yield source.problem(path, f"expected one of: {', '.join(choices)}; received {_kind(instance)}.{hint}")
+    elif kind == "pattern":
+        rule = _PATTERN_HINTS.get(expected, f"must match the pattern {expected}")
+        yield source.problem(path, f"{_short(instance)} {rule}")
+    elif kind == "format":
+        yield source.problem(path, f"{_short(instance)} is not a real calendar date")
+    elif kind == "minLength":
+        yield source.problem(path, "must not be empty" if expected == 1 or not instance else
+                             f"{_short(instance)} is too short; use at least {expected} characters")
+    elif kind == "maxLength":
+        yield source.problem(path, f"is {len(instance)} characters long; the limit is {expected}"
+                                   + ("; keep the sentence short and put detail in 'why' or 'how'"
+                                      if path[-1:] == ("text",) else ""))
+    elif kind == "minItems":
+        yield source.problem(path, f"must list at least {expected} entr{'y' if expected == 1 else 'ies'}")
+    elif kind == "uniqueItems":
+        seen: set[str] = set()
+        for index, value in enumerate(instance):
+            marker = json.dumps(value, sort_keys=True)
+            if marker in seen:
+                yield source.problem(path + (index,), f"{_short(value)} is listed twice; remove one")
+            seen.add(marker)
+    elif kind in ("minimum", "maximum"):
+        word = "at least" if kind == "minimum" else "at most"
+        yield source.problem(path, f"must be {word} {expected}, received {instance}")
+    elif kind == "propertyNames":
+        cause = error.context[0] if error.context else None
+        if cause is not None and isinstance(cause.instance, str):
+            rule = _PATTERN_HINTS.get(cause.validator_value, "is not allowed as a key")
+            yield source.problem(path + (cause.instance,), f"{_short(cause.instance)} {rule}", key=True)
+        else:
+            yield source.problem(path, error.message)
+    else:
+        yield source.problem(path, error.message)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules that span files
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _items(data: Any) -> list[tuple[int, dict[str, Any]]]:
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        return []
+    return [(i, item) for i, item in enumerate(data["items"]) if isinstance(item, dict)]
+
+
+def _is_mapping(source: Source) -> bool:
+    return isinstance(source.data, dict)
+
+
+def check_playbooks(playbooks: list[Source], frameworks: list[Source]) -> list[Problem]:
+    """Schema problems per playbook plus the cross-file rules, for every file at once."""
+    problems: list[Problem] = []
+    for source in playbooks:
+        problems.extend(source.problems)
+        if source.data is not None or not source.problems:
+            problems.extend(_schema_problems(source, "playbook"))
+    for source in frameworks:
+        problems.extend(source.problems)
+        if source.data is not None or not source.problems:
+            problems.extend(_schema_problems(source, "framework"))
+
+    registries = _registries(frameworks, problems)
+    playbook_index = _playbook_index(playbooks, problems)
+    for source in playbooks:
+        if _is_mapping(source):
+            problems.extend(_check_one_playbook(source, playbook_index, registries))
+    return problems
+
+
+def _registries(frameworks: list[Source], problems: list[Problem]) -> dict[str, set[str]]:
+    registries: dict[str, set[str]] = {}
+    first: dict[str, Source] = {}
+    for source in frameworks:
+        if not _is_mapping(source):
+            continue
+        framework_id = _text(source.data.get("id"))
+        if framework_id is None:
+            continue
+        if framework_id != source.path.stem:
+            problems.append(source.problem(("id",), f"id '{framework_id}' does not match the file name "
+                                                    f"'{source.path.name}'; they must be equal"))
+        if framework_id in first:
+            other = first[framework_id]
+            problems.append(source.problem(("id",), f"framework id '{framework_id}' is already used by "
+                                                    f"{other.path.name}:{other.locate(('id',))[0]}"))
+            continue
+        first[framework_id] = source
+        entries: set[str] = set()
+        seen: dict[str, int] = {}
+        for index, entry in _items({"items": source.data.get("entries")}):
+            entry_id = _text(entry.get("id"))
+            if entry_id is None:
+                continue
+            if entry_id in seen:
+                problems.append(source.problem(("entries", index, "id"),
+                                               f"entry id '{entry_id}' is already used by "
+                                               f"$.entries[{seen[entry_id]}]"))
+            seen.setdefault(entry_id, index)
+            entries.add(entry_id)
+        registries[framework_id] = entries
+    return registries
+
+
+def _playbook_index(playbooks: list[Source], problems: list[Problem]) -> dict[str, tuple[Source, set[str]]]:
+    """Playbook id -> (source, item ids); reports duplicate playbook ids across files."""
+    index: dict[str, tuple[Source, set[str]]] = {}
+    for source in sorted(playbooks, key=lambda s: str(s.path)):
+        if not _is_mapping(source):
+            continue
+        playbook_id = _text(source.data.get("id"))
+        if playbook_id is None:
+            continue
+        if playbook_id in index:
+            other = index[playbook_id][0]
+            line = other.locate(("id",))[0]
+            problems.append(source.problem(("id",), f"playbook id '{playbook_id}' is already used by "
+                                                    f"{_relative(other.path, source.path)}:{line}; "
+                                                    "playbook ids must be unique across the library"))
+            continue
+        item_ids = {i for _, item in _items(source.data) if (i := _text(item.get("id")))}
+        index[playbook_id] = (source, item_ids)
+    return index
+
+
+def _relative(path: Path, to: Path) -> str:
+    try:
+        return str(path.relative_to(to.parent.parent))
+    except ValueError:
+        return str(path)
+
+
+def _check_one_playbook(source: Source, index: dict[str, tuple[Source, set[str]]],
+                        registries: dict[str, set[str]]) -> Iterator[Problem]:
+    data = source.data
+    playbook_id = _text(data.get("id"))
+    if playbook_id is not None and playbook_id != source.path.stem:
+        yield source.problem(("id",), f"id '{playbook_id}' does not match the file name '{source.path.name}'; "
+                                      f"rename the file to '{playbook_id}.yaml' or change the id")
+    category = _text(data.get("category"))
+    folder = source.path.parent.name
+    if category is not None and category != folder:
+        yield source.problem(("category",), f"category '{category}' does not match the folder '{folder}'; "
+                                            f"move the file to {category}/ or set 'category: {folder}'")
+
+    items = _items(data)
+    own_ids: dict[str, int] = {}
+    for index_, item in items:
+        item_id = _text(item.get("id"))
+        if item_id is None:
+            continue
+        if item_id in own_ids:
+            first = own_ids[item_id]
+            yield source.problem(("items", index_, "id"),
+                                 f"item id '{item_id}' is already used by $.items[{first}] "
+                                 f"(line {source.locate(('items', first, 'id'))[0]}); item ids must be unique "
+                                 "within a playbook")
+        else:
+            own_ids[item_id] = index_
+
+    replaced: dict[str, int] = {}
+    for index_, item in items:
+        for position, old in enumerate(item.get("replaces") or [] if isinstance(item.get("replaces"), list) else []):
+            if not isinstance(old, str):
+                continue
+            where = ("items", index_, "replaces", position)
+            if old in own_ids:
+                yield source.problem(where, f"'{old}' is still the id of $.items[{own_ids[old]}]; an item can only "
+                                            "replace an id that no current item has")
+            elif old in replaced and replaced[old] != index_:
+                yield source.problem(where, f"'{old}' is already replaced by $.items[{replaced[old]}]")
+            replaced.setdefault(old, index_)
+
+    for index_, item in items:
+        yield from _check_related(source, index_, item, playbook_id, own_ids, index)
+        yield from _check_refs(source, index_, item, registries)
+
+
+_RELATED = re.compile(r"^([a-z0-9]+(-[a-z0-9]+)*/)?[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def _check_related(source: Source, index_: int, item: dict[str, Any], playbook_id: str | None,
+                   own_ids: dict[str, int], index: dict[str, tuple[Source, set[str]]]) -> Iterator[Problem]:
+    related = item.get("related")
+    if not isinstance(related, list):
+        return
+    for position, target in enumerate(related):
+        if not isinstance(target, str) or not _RELATED.match(target):
+            continue  # the schema already reported its form
+        where = ("items", index_, "related", position)
+        if "/" not in target:
+            if target == item.get("id"):
+                yield source.problem(where, "an item cannot be related to itself")
+            elif target not in own_ids:
+                hint = did_you_mean(target, own_ids) or " Use '<playbook-id>/<item-id>' for another playbook."
+                yield source.problem(where, f"related item '{target}' does not exist in this playbook.{hint}")
+            continue
+        other_playbook, _, other_item = target.partition("/")
+        if other_playbook not in index:
+            hint = did_you_mean(other_playbook, index)
+            yield source.problem(where, f"related playbook '{other_playbook}' does not exist.{hint}")
+        elif other_item not in index[other_playbook][1]:
+            hint = did_you_mean(other_item, index[other_playbook][1])
+            yield source.problem(where, f"related item '{other_item}' does not exist in playbook "
+                                        f"'{other_playbook}'.{hint}")
+        elif other_playbook == playbook_id and other_item == item.get("id"):
+            yield source.problem(where, "an item cannot be related to itself")
+
+
+def _check_refs(source: Source, index_: int, item: dict[str, Any],
+                registries: dict[str, set[str]]) -> Iterator[Problem]:
+    refs = item.get("refs")
+    if not isinstance(refs, dict):
+        return
+    for framework, entries in refs.items():
+        if framework not in registries:
+            hint = did_you_mean(framework, registries) or (
+                f" Known frameworks: {', '.join(sorted(registries))}." if registries else "")
+            yield source.problem(("items", index_, "refs", framework), f"unknown framework '{framework}'.{hint}",
+                                 key=True)
+            continue
+        if not isinstance(entries, list):
+            continue
+        for position, entry in enumerate(entries):
+            if isinstance(entry, str) and entry not in registries[framework]:
+                hint = did_you_mean(entry, registries[framework])
+                yield source.problem(("items", index_, "refs", framework, position),
+                                     f"'{entry}' is not an entry of framework '{framework}'.{hint}")

@@ -1,0 +1,70 @@
+"""Shared fixtures: the fixture library, and real MkDocs builds in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE_LIBRARY = REPO / "tests" / "fixtures" / "library"
+SITE_PARTS = ("mkdocs.yml", "docs", "hooks", "schemas")
+
+
+@dataclass
+class SiteBuild:
+    root: Path
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def page(self, url: str) -> str:
+        return (self.site / url / "index.html").read_text(encoding="utf-8")
+
+
+def make_project(target: Path, library: Path = FIXTURE_LIBRARY) -> Path:
+    """A copy of the site project (config, docs, hooks, schemas) around the given library."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in SITE_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, target / part, dirs_exist_ok=True)
+        else:
+            shutil.copy2(source, target / part)
+    # `watch:` names src/playbook; an empty folder satisfies it (the package is imported installed).
+    (target / "src" / "playbook").mkdir(parents=True, exist_ok=True)
+    if (target / "playbook_data").exists():
+        shutil.rmtree(target / "playbook_data")
+    shutil.copytree(library, target / "playbook_data")
+    return target
+
+
+def run_build(root: Path, *extra: str) -> SiteBuild:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": "http://127.0.0.1:8000/"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", *extra], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=600)
+    return SiteBuild(root=root, returncode=result.returncode, stdout=result.stdout, stderr=result.stderr)
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
+    """The fixture library built once per session with the real config, hooks and theme."""
+    root = make_project(tmp_path_factory.mktemp("fixture-site"))
+    build = run_build(root)
+    assert build.returncode == 0, build.stderr
+    return build
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A fresh, writable copy of the site project around the fixture library."""
+    return make_project(tmp_path / "project")

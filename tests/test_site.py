@@ -1,0 +1,187 @@
+"""Real MkDocs builds in a temporary folder, asserting on the HTML that readers get."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import REPO, SiteBuild, make_project, run_build
+from playbook.load import load_library
+
+pytestmark = pytest.mark.slow
+
+
+def soup(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
+def article(build: SiteBuild, url: str) -> BeautifulSoup:
+    return soup(build.page(url)).select_one("article.md-content__inner")
+
+
+def test_every_item_is_rendered_with_its_id_checkbox_and_text(fixture_site: SiteBuild):
+    library = load_library(fixture_site.root / "playbook_data")
+    for playbook in library.playbooks:
+        page = article(fixture_site, playbook.url)
+        for item in playbook.items:
+            element = page.select_one(f'[data-item-id="{item.global_id}"]')
+            assert element is not None, item.global_id
+            box = element.select_one("input[type=checkbox]")
+            assert box is not None
+            label = element.select_one(f'label[for="{box["id"]}"]')
+            assert label is not None and label.get_text(" ", strip=True) == item.text
+        assert len(page.select("[data-item-id]")) == len(playbook.items)
+
+
+def test_item_details_are_on_the_page(fixture_site: SiteBuild):
+    item = article(fixture_site, "strategy/problem-fit/").select_one('[data-item-id="problem-fit/user-problem-stated"]')
+    text = item.get_text(" ", strip=True)
+    assert "Must" in text and "Owner: Product manager" in text and "Stage: Discover" in text
+    assert "Teams that start from the technology ship features nobody asked for." in text
+    assert "The product brief contains the paragraph." in text
+    ref = item.select_one("a.pb-ref")
+    assert ref.get_text(strip=True) == "Demo MAP 1.1"
+    assert ref["href"] == "https://example.org/demo-framework#MAP%201.1"
+    related = [a["href"] for a in item.select(".pb-item__related a")]
+    assert related == ["#simpler-alternative-tried", "../../ethics/bias-check/#groups-listed"]
+
+
+def test_edit_link_opens_the_yaml_file(fixture_site: SiteBuild):
+    page = soup(fixture_site.page("strategy/problem-fit/"))
+    edit = page.select_one('a.md-content__button[rel="edit"]')
+    assert edit["href"].endswith("/edit/main/playbook_data/strategy/problem-fit.yaml")
+
+
+def test_search_index_holds_item_text_with_deep_links(fixture_site: SiteBuild):
+    index = json.loads((fixture_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    by_location = {doc["location"]: doc for doc in index["docs"]}
+    doc = by_location["strategy/problem-fit/#user-problem-stated"]
+    assert doc["title"] == "Write the user problem in one paragraph that does not mention AI."
+    assert "The product brief contains the paragraph." in doc["text"]
+    assert "bias-check/groups-listed" in by_location["ethics/bias-check/#groups-listed"]["text"]
+
+
+def test_category_and_overview_pages_list_the_playbooks(fixture_site: SiteBuild):
+    category = article(fixture_site, "strategy/")
+    assert [a["href"] for a in category.select("table.pb-table a")] == ["problem-fit/"]
+    overview = article(fixture_site, "playbooks/")
+    links = {a.get_text(strip=True): a["href"] for a in overview.select("table.pb-table a")}
+    assert links == {"Is generative AI the right tool?": "../strategy/problem-fit/",
+                     "Bias check": "../ethics/bias-check/", "Prompt injection defence": "../feasibility/injection-defence/"}
+    assert "3 playbooks with 6 checklist items (3 must)" in overview.get_text(" ", strip=True)
+
+
+def test_navigation_lists_a_playbook_under_its_category_and_prunes_other_sections(fixture_site: SiteBuild):
+    nav = soup(fixture_site.page("strategy/problem-fit/")).select_one("nav.md-nav--primary")
+    hrefs = [a.get("href") for a in nav.select("a[href]")]
+    assert "./" in hrefs or "#" in hrefs or any(h.endswith("problem-fit/") for h in hrefs)
+    assert not any("bias-check" in h for h in hrefs), "navigation.prune keeps other sections' pages out"
+    active = nav.select_one("li.md-nav__item--active > a, li.md-nav__item--active label")
+    assert active is not None
+
+
+def test_macros_embed_a_filtered_checklist_in_a_hand_written_page(fixture_site: SiteBuild):
+    page = article(fixture_site, "guides/using-the-playbooks/")
+    items = page.select("[data-item-id]")
+    assert [i["data-item-id"] for i in items] == ["problem-fit/user-problem-stated"]
+    assert items[0].select_one("a.pb-item__link")["href"] == "../../strategy/problem-fit/#user-problem-stated"
+
+
+def test_home_page_shows_counts_from_the_data(fixture_site: SiteBuild):
+    text = " ".join(article(fixture_site, "").get_text(" ", strip=True).split())
+    assert "It holds 3 playbooks with 6 checklist items , 3 of them marked must" in text
+
+
+def test_build_leaves_docs_untouched(fixture_site: SiteBuild):
+    generated = ["playbooks", "strategy", "ethics", "feasibility"]
+    assert not any((fixture_site.root / "docs" / name).exists() for name in generated)
+
+
+def _write_playbook(project: Path, **fields: str) -> None:
+    path = project / "playbook_data" / "strategy" / "problem-fit.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    item = data["items"][0]
+    for key, value in fields.items():
+        if key.startswith("item_"):
+            item[key[5:]] = value
+        else:
+            data[key] = value
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+JINJA = ["{{ 7*7 }}", "{% raw %}x{% endraw %}", "{{ config }}", "{{ ''.__class__.__mro__ }}"]
+
+
+def test_template_syntax_in_yaml_stays_literal_in_every_text_field(project: Path):
+    _write_playbook(project, title=f"Title {JINJA[0]}", summary=f"Summary {JINJA[1]}", intro=f"Intro {JINJA[2]}",
+                    item_text=f"Text {JINJA[0]} and {JINJA[3]}", item_why=f"Why {JINJA[1]}", item_how=f"How {JINJA[2]}")
+    build = run_build(project)
+    assert build.returncode == 0, build.stderr
+    page = article(build, "strategy/problem-fit/").get_text("")
+    # `__class__` is Markdown for bold "class": the text is formatted, never executed.
+    for fragment in ("Title {{ 7*7 }}", "Summary {% raw %}x{% endraw %}", "Intro {{ config }}",
+                     "Text {{ 7*7 }} and {{ ''.class.mro }}", "Why {% raw %}x{% endraw %}", "How {{ config }}"):
+        assert fragment in page
+    assert "49" not in page and "<class" not in build.page("strategy/problem-fit/")
+    embedded = article(build, "guides/using-the-playbooks/").get_text("")
+    assert "Text {{ 7*7 }} and {{ ''.class.mro }}" in embedded
+
+
+def test_raw_html_and_script_urls_in_yaml_never_become_markup(project: Path):
+    _write_playbook(project, title="<img src=x onerror=alert(1)>", summary="<script>alert(1)</script>",
+                    item_text="[click](javascript:alert(1)) <b onmouseover=alert(1)>bold</b>",
+                    item_why="<iframe src=https://example.org></iframe> [data](data:text/html,x)")
+    build = run_build(project)
+    assert build.returncode == 0, build.stderr
+    html = build.page("strategy/problem-fit/")
+    page = soup(html)
+    assert not page.select("article script, article iframe, article img[onerror], article b[onmouseover]")
+    assert not [a for a in page.select("article a[href]") if a["href"].startswith(("javascript:", "data:"))]
+    text = page.select_one("article").get_text(" ")
+    assert "<script>alert(1)</script>" in text and "<b onmouseover=alert(1)>bold</b>" in text
+    assert "<img src=x onerror=alert(1)>" in page.select_one("title").get_text()
+
+
+def test_invalid_data_fails_the_build_with_located_problems_and_keeps_the_old_site(project: Path):
+    first = run_build(project)
+    assert first.returncode == 0, first.stderr
+    before = {p.relative_to(first.site): p.read_bytes() for p in first.site.rglob("*") if p.is_file()}
+
+    path = project / "playbook_data" / "strategy" / "problem-fit.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("level: should", "level: shuld").replace("tags: [business-case]",
+                                                                           "tags: business-case"), encoding="utf-8")
+    failed = run_build(project)
+    assert failed.returncode == 1
+    assert "Traceback" not in failed.stderr + failed.stdout
+    assert "2 problem(s) in the playbook data:" in failed.stderr
+    assert "playbook_data/strategy/problem-fit.yaml:10:7: $.tags: expected a list, received text " \
+           "'business-case'; write a list, e.g. [business-case]" in failed.stderr
+    assert "playbook_data/strategy/problem-fit.yaml:27:12: $.items[1].level: expected one of: must, should, " \
+           "could; received text 'shuld'. Did you mean 'should'?" in failed.stderr
+    after = {p.relative_to(failed.site): p.read_bytes() for p in failed.site.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_unknown_playbook_in_a_macro_fails_the_build_with_a_suggestion(project: Path):
+    page = project / "docs" / "guides" / "using-the-playbooks.md"
+    page.write_text(page.read_text(encoding="utf-8").replace('checklist("problem-fit"', 'checklist("problem-fits"'),
+                    encoding="utf-8")
+    build = run_build(project)
+    assert build.returncode != 0
+    assert "no playbook with id 'problem-fits'. Did you mean 'problem-fit'?" in build.stderr + build.stdout
+
+
+def test_the_repository_site_builds_strictly_with_the_shipped_content(tmp_path: Path):
+    project = make_project(tmp_path / "repo-site", REPO / "playbook_data")
+    build = run_build(project)
+    assert build.returncode == 0, build.stderr
+    library = load_library(REPO / "playbook_data")
+    for playbook in library.playbooks:
+        page = soup(build.page(playbook.url))
+        ids = {e["data-item-id"] for e in page.select("[data-item-id]")}
+        assert ids == {i.global_id for i in playbook.items}
