@@ -2,6 +2,7 @@
 
     {{ checklist("problem-fit") }}                  a playbook's checklist, embedded
     {{ checklist("problem-fit", level="must") }}    only its must items (also stage=, owner=)
+    {{ checklists(level="must", stage="launch") }}  matching items of every playbook, grouped
     {{ playbooks(category="ethics") }}              a table of playbooks (also tag=)
 
 Put each call on a line of its own with blank lines around it. YAML text reaches the page as
@@ -43,6 +44,27 @@ def define_env(env: Any) -> None:
                  if (level is None or i.level == level) and (stage is None or i.stage == stage)
                  and (owner is None or i.owner == owner)]
         return "\n" + str(r.checklist(playbook, page=env.page.url, embedded=True, items=items)) + "\n"
+
+    @env.macro
+    def checklists(level: str | None = None, stage: str | None = None, owner: str | None = None,
+                   category: str | None = None) -> str:
+        """Items of every playbook that match the filters, grouped by playbook (heading + checklist)."""
+        r = renderer()
+        parts: list[str] = []
+        for group in r.library.by_category().values():
+            for playbook in group:
+                if category is not None and playbook.category != category:
+                    continue
+                items = [i for i in playbook.items
+                         if (level is None or i.level == level) and (stage is None or i.stage == stage)
+                         and (owner is None or i.owner == owner)]
+                if items:
+                    parts.append(str(r.playbook_heading(playbook, page=env.page.url, count=len(items))))
+                    parts.append(str(r.checklist(playbook, page=env.page.url, embedded=True, items=items)))
+        if not parts:
+            raise ValueError(f"checklists(): no item matches level={level!r}, stage={stage!r}, owner={owner!r}, "
+                             f"category={category!r}")
+        return "\n" + "\n\n".join(parts) + "\n"
 
     @env.macro
     def playbooks(category: str | None = None, tag: str | None = None) -> str:

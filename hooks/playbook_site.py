@@ -17,7 +17,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from playbook.load import build, check_library_cached
-from playbook.render import Renderer
+from playbook.render import FRAMEWORKS_DIR, Renderer
 from playbook.vocab import CATEGORIES
 
 log = get_plugin_logger("playbook")
@@ -64,14 +64,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    """Put each category's playbook pages under its section, up to the nav limit.
+    """Put each category's playbook pages (and the framework crosswalks) under their section, up to
+    the nav limit.
 
     With `navigation.prune` every page renders only its own section's links, so a category with
     more playbooks than the limit lists them on its index page instead: the HTML written per page
     stays bounded and the site grows linearly with the library.
     """
     _, limit = _settings(config)
-    by_category: dict[str, list[Page]] = {c: [] for c in CATEGORIES}
+    by_category: dict[str, list[Page]] = {c: [] for c in (*CATEGORIES, FRAMEWORKS_DIR)}
     for file in files.documentation_pages():
         category, _, name = file.src_uri.partition("/")
         if category in by_category and name.endswith(".md") and name != "index.md" and "/" not in name \

@@ -45,9 +45,24 @@ def test_item_details_are_on_the_page(fixture_site: SiteBuild):
     assert "The product brief contains the paragraph." in text
     ref = item.select_one("a.pb-ref")
     assert ref.get_text(strip=True) == "Demo MAP 1.1"
-    assert ref["href"] == "https://example.org/demo-framework#MAP%201.1"
+    assert ref["href"] == "../../frameworks/demo-framework/#map-1-1"
+    assert ref["title"] == "Demo MAP 1.1: Intended purposes and context are understood (1.0 (test fixture))"
     related = [a["href"] for a in item.select(".pb-item__related a")]
     assert related == ["#simpler-alternative-tried", "../../ethics/bias-check/#groups-listed"]
+
+
+def test_crosswalk_lists_each_entry_with_the_items_that_cover_it(fixture_site: SiteBuild):
+    page = article(fixture_site, "frameworks/demo-framework/")
+    assert "3 of 4 entries are covered by at least one checklist item (3 items in all); 1 is a deliberate gap" \
+        in " ".join(page.get_text(" ", strip=True).split())
+    rows = {row["data-entry-id"]: row for row in page.select("tr[data-entry-id]")}
+    assert list(rows) == ["GOVERN 1.1", "MAP 1.1", "LLM01:2025", "Art. 50"]
+    assert [a["href"] for a in rows["MAP 1.1"].select("a")] == ["../../strategy/problem-fit/#user-problem-stated"]
+    assert rows["LLM01:2025"]["id"] == "llm01-2025"
+    assert rows["Art. 50"]["data-status"] == "gap"
+    assert "Kept as a deliberate gap in the fixture." in rows["Art. 50"].get_text()
+    index = article(fixture_site, "frameworks/")
+    assert [a["href"] for a in index.select("table a")] == ["demo-framework/"]
 
 
 def test_edit_link_opens_the_yaml_file(fixture_site: SiteBuild):

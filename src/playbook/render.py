@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import html
 import posixpath
+import re
 from collections.abc import Iterable
-from urllib.parse import quote
 
 import jinja2
 import yaml
 from markupsafe import Markup
 
 from . import markup
-from .model import Item, Library, Playbook, Reference
+from .model import Framework, Item, Library, Playbook, Reference
 from .vocab import CATEGORIES, LEVELS, ROLES, STAGES
 
 OVERVIEW_URI = "playbooks/index.md"
+FRAMEWORKS_DIR = "frameworks"
+
+
+def entry_anchor(entry_id: str) -> str:
+    """HTML id of a framework entry on its crosswalk page: 'GOVERN 1.1' -> 'govern-1-1'."""
+    return "-".join(re.findall(r"[a-z0-9]+", entry_id.lower())) or "entry"
 
 
 def page_url(src_uri: str, *, directory_urls: bool = True) -> str:
@@ -94,9 +100,16 @@ class Renderer:
         html_text = self.env.get_template("checklist.html.j2").render(
             playbook=playbook, items=chosen, anchor_prefix=f"{playbook.id}--" if embedded else "",
             heading=4 if embedded else 3, link=link, item_url=item_url,
-            ref_url=self._ref_url, ref_title=self._ref_title, ref_name=self._ref_name,
+            ref_url=lambda ref: self._ref_url(ref, page), ref_title=self._ref_title, ref_name=self._ref_name,
         )
         return Markup(html_text.strip())
+
+    def playbook_heading(self, playbook: Playbook, *, page: str, count: int | None = None) -> Markup:
+        """An h3 linking to a playbook, above an embedded checklist of some of its items."""
+        url = relative_url(self.playbook_url(playbook), page)
+        note = f' <span class="pb-count">({count} of {len(playbook.items)} items)</span>' if count is not None else ""
+        return Markup('<h3 class="pb-embed-title" id="{id}"><a href="{url}">{title}</a>{note}</h3>').format(
+            id=f"pb-{playbook.id}", url=url, title=playbook.title, note=Markup(note))
 
     def table(self, playbooks: Iterable[Playbook], *, page: str) -> Markup:
         html_text = self.env.get_template("table.html.j2").render(
@@ -105,11 +118,13 @@ class Renderer:
         )
         return Markup(html_text.strip())
 
-    def _ref_url(self, ref: Reference) -> str:
+    def framework_url(self, framework: Framework) -> str:
+        return self.url_of(f"{FRAMEWORKS_DIR}/{framework.id}.md")
+
+    def _ref_url(self, ref: Reference, page: str) -> str:
+        """The entry on our crosswalk page, which lists every item covering it and links the source."""
         framework = self._frameworks[ref.framework]
-        if framework.entry_url:
-            return framework.entry_url.replace("{id}", quote(ref.entry, safe=""))
-        return framework.url
+        return relative_url(f"{self.framework_url(framework)}#{entry_anchor(ref.entry)}", page)
 
     def _ref_title(self, ref: Reference) -> str:
         framework = self._frameworks[ref.framework]
@@ -158,13 +173,57 @@ class Renderer:
             table=lambda ps: self.table(ps, page=page),
         )
 
+    def coverage(self, framework: Framework) -> dict[str, list[Item]]:
+        """Entry id -> the items that reference it, in library order."""
+        covering: dict[str, list[Item]] = {e.id: [] for e in framework.entries}
+        for item in self.library.items():
+            for ref in item.refs:
+                if ref.framework == framework.id and ref.entry in covering:
+                    covering[ref.entry].append(item)
+        return covering
+
+    def framework_page(self, framework: Framework) -> str:
+        page = self.framework_url(framework)
+        covering = self.coverage(framework)
+        rows = []
+        for entry in framework.entries:
+            items = []
+            for item in covering[entry.id]:
+                playbook = self.library.playbook(item.playbook_id)
+                assert playbook is not None
+                items.append((item, relative_url(f"{self.playbook_url(playbook)}#{item.id}", page), playbook.title))
+            status = "covered" if items else ("gap" if entry.gap else "uncovered")
+            rows.append({"entry": entry, "anchor": entry_anchor(entry.id), "covering": items, "status": status})
+        return self.env.get_template("framework.md.j2").render(
+            front_matter=front_matter(title=framework.name),
+            framework=framework,
+            entries=rows,
+            covered=sum(1 for r in rows if r["status"] == "covered"),
+            gaps=sum(1 for r in rows if r["status"] == "gap"),
+            uncovered=sum(1 for r in rows if r["status"] == "uncovered"),
+            item_count=len({i.global_id for items in covering.values() for i in items}),
+        )
+
+    def frameworks_page(self) -> str:
+        page = self.url_of(f"{FRAMEWORKS_DIR}/index.md")
+        rows = []
+        for framework in self.library.frameworks:
+            covering = self.coverage(framework)
+            rows.append((framework, relative_url(self.framework_url(framework), page),
+                         sum(1 for items in covering.values() if items),
+                         sum(1 for e in framework.entries if e.gap and not covering[e.id])))
+        return self.env.get_template("frameworks.md.j2").render(
+            front_matter=front_matter(title="Framework crosswalk"), rows=rows)
+
     def pages(self) -> dict[str, str]:
         """Every generated page: docs-relative Markdown file name -> content."""
-        result = {OVERVIEW_URI: self.overview_page()}
+        result = {OVERVIEW_URI: self.overview_page(), f"{FRAMEWORKS_DIR}/index.md": self.frameworks_page()}
         for category in CATEGORIES:
             result[f"{category}/index.md"] = self.category_page(category)
         for playbook in self.library.playbooks:
             result[playbook.src_uri] = self.playbook_page(playbook)
+        for framework in self.library.frameworks:
+            result[f"{FRAMEWORKS_DIR}/{framework.id}.md"] = self.framework_page(framework)
         return result
 
 
