@@ -18,6 +18,19 @@ from typing import Any
 from playbook.load import build, check_library_cached
 from playbook.problems import did_you_mean
 from playbook.render import Renderer
+from playbook.vocab import CATEGORIES, LEVELS, ROLES, STAGES
+
+
+_VOCABULARIES = {"level": LEVELS, "stage": STAGES, "owner": ROLES, "category": CATEGORIES}
+
+
+def _check_filters(macro: str, **filters: str | None) -> None:
+    """A misspelt filter value is an error (the build fails with a suggestion); an empty result is not."""
+    for name, value in filters.items():
+        if value is not None and value not in _VOCABULARIES[name]:
+            hint = did_you_mean(value, _VOCABULARIES[name])
+            raise ValueError(f"{macro}(): unknown {name} '{value}'; expected one of: "
+                             f"{', '.join(_VOCABULARIES[name])}.{hint}")
 
 
 def define_env(env: Any) -> None:
@@ -40,6 +53,7 @@ def define_env(env: Any) -> None:
         if playbook is None:
             hint = did_you_mean(playbook_id, [p.id for p in r.library.playbooks])
             raise ValueError(f"checklist(): no playbook with id '{playbook_id}'.{hint}")
+        _check_filters("checklist", level=level, stage=stage, owner=owner)
         items = [i for i in playbook.items
                  if (level is None or i.level == level) and (stage is None or i.stage == stage)
                  and (owner is None or i.owner == owner)]
@@ -61,9 +75,9 @@ def define_env(env: Any) -> None:
                 if items:
                     parts.append(str(r.playbook_heading(playbook, page=env.page.url, count=len(items))))
                     parts.append(str(r.checklist(playbook, page=env.page.url, embedded=True, items=items)))
+        _check_filters("checklists", level=level, stage=stage, owner=owner, category=category)
         if not parts:
-            raise ValueError(f"checklists(): no item matches level={level!r}, stage={stage!r}, owner={owner!r}, "
-                             f"category={category!r}")
+            return '\n<p class="pb-empty">No checklist item matches these filters yet.</p>\n'
         return "\n" + "\n\n".join(parts) + "\n"
 
     @env.macro
@@ -72,8 +86,9 @@ def define_env(env: Any) -> None:
         r = renderer()
         chosen = [p for ps in r.library.by_category().values() for p in ps
                   if (category is None or p.category == category) and (tag is None or tag in p.tags)]
+        _check_filters("playbooks", category=category)
         if not chosen:
-            raise ValueError(f"playbooks(): no playbook matches category={category!r}, tag={tag!r}")
+            return '\n<p class="pb-empty">No playbook matches these filters yet.</p>\n'
         return "\n" + str(r.table(chosen, page=env.page.url)) + "\n"
 
     @env.macro

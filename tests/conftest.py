@@ -14,6 +14,12 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_LIBRARY = REPO / "tests" / "fixtures" / "library"
 SITE_PARTS = ("mkdocs.yml", "docs", "hooks", "schemas")
+LENIENT_LINKS = """
+validation:
+  links:
+    not_found: info
+    anchors: info
+"""
 
 
 @dataclass
@@ -45,6 +51,11 @@ def make_project(target: Path, library: Path = FIXTURE_LIBRARY) -> Path:
     if (target / "playbook_data").exists():
         shutil.rmtree(target / "playbook_data")
     shutil.copytree(library, target / "playbook_data")
+    if library.resolve() != (REPO / "playbook_data").resolve():
+        # Hand-written guides link to the real playbooks; with the small fixture library those links
+        # have no target. The build of the real data keeps link checking strict.
+        config = target / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8") + LENIENT_LINKS, encoding="utf-8")
     return target
 
 

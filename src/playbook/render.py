@@ -16,7 +16,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from . import markup
+from . import __version__, markup
 from .model import Framework, Item, Library, Playbook, Reference
 from .vocab import CATEGORIES, LEVELS, ROLES, STAGES
 
@@ -65,7 +65,7 @@ class Renderer:
         self.env.filters.update(block=markup.block, inline=markup.inline, plain=markup.plain,
                                 prefix=lambda value, p: p + value)
         self.env.globals.update(levels=LEVELS, roles=ROLES, stages=STAGES, categories=CATEGORIES,
-                                library=library)
+                                library=library, site_version=__version__)
         self._frameworks = {f.id: f for f in library.frameworks}
 
     # -- URLs -------------------------------------------------------------------------------

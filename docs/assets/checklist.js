@@ -1,0 +1,334 @@
+/* Interactive checklists (issue 3): vanilla JS, no dependencies, no build step.
+   Progress lives in localStorage under "genai-playbook:v1:<playbook-id>/<item-id>" as
+   {"done": true|false, "time": ISO date, "note": text}. Keys are the stable item ids, so ticks
+   survive rebuilds and edits to other items; `data-replaces` carries ticks over from old ids.
+   Every control is made here: without JavaScript the page is a plain, complete checklist. */
+(function () {
+  "use strict";
+  var PREFIX = "genai-playbook:v1:", FORMAT = "genai-playbook-progress", MAX = 4000, NOTE = 500,
+    ID = /^[a-z0-9]+(-[a-z0-9]+)*\/[a-z0-9]+(-[a-z0-9]+)*$/,
+    memory = { // stands in for localStorage where a browser refuses it (private mode, blocked)
+      d: {}, getItem: function (k) { return k in this.d ? this.d[k] : null; },
+      setItem: function (k, v) { this.d[k] = String(v); }, removeItem: function (k) { delete this.d[k]; },
+      key: function (i) { return Object.keys(this.d)[i]; }, get length() { return Object.keys(this.d).length; }
+    },
+    store = memory, lists = [], rows = [];
+
+  try {
+    store = window.localStorage;
+    store.setItem(PREFIX, "1");
+    store.removeItem(PREFIX);
+  } catch (e) { store = memory; }
+
+  // -- storage: every access guarded; unreadable, foreign or oversized values count as absent --
+  function clean(o) {
+    return o && typeof o == "object" && typeof o.done == "boolean" ? {
+      done: o.done, time: typeof o.time == "string" ? o.time.slice(0, 40) : "",
+      note: typeof o.note == "string" ? o.note.slice(0, NOTE) : ""
+    } : null;
+  }
+  function read(id) {
+    try {
+      var raw = store.getItem(PREFIX + id);
+      return typeof raw == "string" && raw.length <= MAX ? clean(JSON.parse(raw)) : null;
+    } catch (e) { return null; }
+  }
+  function write(id, s) {
+    var v = { done: s.done, time: s.time };
+    if (s.note) v.note = s.note;
+    try { store.setItem(PREFIX + id, JSON.stringify(v)); return 1; } catch (e) { return 0; }
+  }
+  function keys(prefix) { // saved ids starting with prefix
+    var out = [], i, k;
+    try {
+      for (i = 0; i < store.length; i++) {
+        k = store.key(i);
+        if (k && k.indexOf(PREFIX + prefix) === 0) out.push(k.slice(PREFIX.length));
+      }
+    } catch (e) { /* nothing readable */ }
+    return out;
+  }
+  function remove(prefix) {
+    keys(prefix).forEach(function (k) { try { store.removeItem(PREFIX + k); } catch (e) { /* ignore */ } });
+  }
+  function state(alts) { // an item's own entry first, then those of the ids it replaces
+    for (var i = 0, s; i < alts.length; i++) if ((s = read(alts[i]))) return s;
+    return null;
+  }
+  function isDone(alts) { var s = state(alts); return !!(s && s.done); }
+  function done(its) { return its.filter(function (it) { return it.done; }).length; }
+
+  // -- DOM helpers ------------------------------------------------------------------------------
+  function h(tag, props, kids) {
+    var e = document.createElement(tag), k;
+    for (k in props || {}) if (k in e) e[k] = props[k]; else e.setAttribute(k, props[k]);
+    (kids || []).forEach(function (c) { if (c) e.append(c); });
+    return e;
+  }
+  function button(text, fn) {
+    return h("button", { type: "button", className: "pb-btn", textContent: text, onclick: fn });
+  }
+  function set(el, text) { if (el.textContent !== text) el.textContent = text; }
+  function say(L, text) { L.msg.textContent = text; }
+  function all(sel) { return [].slice.call(document.querySelectorAll(sel)); }
+  function now() { return new Date().toISOString(); }
+  function page() { return location.href.split(/[?#]/)[0]; }
+  function download(name, type, text) { // a detached link: Material's instant navigation never sees the click
+    var a = h("a", { download: name, href: URL.createObjectURL(new Blob([text], { type: type })) });
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
+  }
+
+  // -- one checklist --------------------------------------------------------------------------
+  function save(it) {
+    if (!write(it.id, { done: it.cb.checked, time: now(), note: it.area.value.slice(0, NOTE) })) {
+      say(it.L, "Could not save: this browser's storage is full or blocked.");
+    }
+    refresh();
+  }
+
+  function bind(ol) {
+    var pid = ol.getAttribute("data-playbook-id"),
+      L = { ol: ol, pid: pid, title: ol.getAttribute("data-playbook-title") || pid, items: [] };
+    [].forEach.call(ol.querySelectorAll("li[data-item-id]"), function (li) {
+      var id = li.getAttribute("data-item-id"), cb = li.querySelector("input.pb-item__check"),
+        title = li.querySelector(".pb-item__title"), old = (li.getAttribute("data-replaces") || "").split(/\s+/), it, s;
+      if (!ID.test(id) || !cb) return;
+      it = { L: L, li: li, id: id, cb: cb, level: li.getAttribute("data-level"),
+        text: (title || li).textContent.replace(/\s+/g, " ").trim(),
+        alts: [id].concat(old.filter(function (x) { return ID.test(x); })) };
+      s = state(it.alts);
+      it.area = h("textarea", { className: "pb-note__text", maxLength: NOTE, rows: 2, hidden: !(s && s.note),
+        "aria-label": "Note on: " + it.text, oninput: function () { save(it); } });
+      it.btn = button("", function () {
+        it.area.hidden = !it.area.hidden;
+        refresh();
+        if (!it.area.hidden) it.area.focus();
+      });
+      li.append(h("div", { className: "pb-note" }, [it.btn, it.area]));
+      cb.addEventListener("change", function () { save(it); });
+      L.items.push(it);
+    });
+    if (!L.items.length) return;
+    L.must = L.items.filter(function (it) { return it.level == "must"; });
+    tools(L);
+    lists.push(L);
+    ol.pbList = L;
+  }
+
+  function tools(L) {
+    var filters = h("div", { className: "pb-filters", role: "group", "aria-label": "Filter items" }), selects = [],
+      hide = h("input", { type: "checkbox", onchange: function () { L.filter(); } }),
+      file = h("input", { type: "file", accept: ".json,application/json", hidden: true }),
+      progress = h("div", { className: "pb-progress", role: "status" }), actions;
+    L.t1 = h("span");
+    L.bar = h("progress", { max: L.items.length, value: 0, "aria-label": "Items done" });
+    progress.append(L.t1, L.bar);
+    if (L.must.length) {
+      L.t2 = h("span");
+      L.mbar = h("progress", { max: L.must.length, value: 0, "aria-label": "Must items done" });
+      progress.append(L.t2, L.mbar);
+    }
+    ["level", "owner", "stage"].forEach(function (k) {
+      var seen = {}, opts = [h("option", { value: "", textContent: "All" })], sel;
+      L.items.forEach(function (it) {
+        var v = it.li.getAttribute("data-" + k), q = it.li.querySelector(k == "level" ? ".pb-badge" : ".pb-item__" + k);
+        if (v && !seen[v]) {
+          seen[v] = 1;
+          opts.push(h("option", { value: v, textContent: q ? q.textContent.replace(/^[^:]*:\s*/, "") : v }));
+        }
+      });
+      if (opts.length < 3) return; // one value only: nothing to choose
+      sel = h("select", { "data-filter": k, onchange: function () { L.filter(); } }, opts);
+      selects.push(sel);
+      filters.append(h("label", {}, [k.charAt(0).toUpperCase() + k.slice(1) + " ", sel]));
+    });
+    L.shown = h("span", { className: "pb-shown" });
+    filters.append(h("label", {}, [hide, " Hide done"]), L.shown);
+    L.filter = function () { // only hides items; saved progress is never touched
+      var n = 0;
+      L.items.forEach(function (it) {
+        var show = !(hide.checked && it.done) && selects.every(function (s) {
+          return !s.value || it.li.getAttribute("data-" + s.getAttribute("data-filter")) == s.value;
+        });
+        it.li.hidden = !show;
+        n += show;
+      });
+      set(L.shown, n < L.items.length ? "Showing " + n + " of " + L.items.length + " items" : "");
+    };
+    file.onchange = function () {
+      if (file.files && file.files[0]) load(L, file.files[0], L.replace);
+      file.value = "";
+    };
+    actions = h("div", { className: "pb-actions" }, [
+      button("Download JSON", function () {
+        download(L.pid + "-progress.json", "application/json", JSON.stringify(exported(L), null, 2) + "\n");
+      }),
+      button("Download Markdown", function () { download(L.pid + "-checklist.md", "text/markdown", markdown(L)); }),
+      button("Share link", function () { share(L); }),
+      button("Import JSON (merge)…", function () { L.replace = false; file.click(); }),
+      button("Import JSON (replace)…", function () { L.replace = true; file.click(); }),
+      button("Reset this playbook", function () {
+        if (!confirm("Clear all saved ticks and notes for “" + L.title + "”?")) return;
+        remove(L.pid + "/");
+        refresh();
+        say(L, "Progress for “" + L.title + "” was cleared.");
+      }),
+      button("Reset all playbooks", function () {
+        if (!confirm("Clear all saved ticks and notes for every playbook on this site?")) return;
+        remove("");
+        refresh();
+        say(L, "All saved progress was cleared.");
+      }),
+      file
+    ]);
+    L.link = h("input", { type: "text", readOnly: true, hidden: true, className: "pb-link",
+      "aria-label": "Share link" });
+    L.msg = h("p", { className: "pb-msg", role: "status" });
+    L.ol.before(h("div", { className: "pb-tools" }, [progress, filters, actions, L.link, L.msg]));
+    if (store === memory) say(L, "This browser does not let the page save progress: ticks last only until you leave.");
+  }
+
+  // -- export, import, share ------------------------------------------------------------------
+  function counts(L) {
+    return done(L.items) + " of " + L.items.length + " done" +
+      (L.must.length ? "; must items: " + done(L.must) + " of " + L.must.length : "");
+  }
+  function exported(L) {
+    var out = {}, items = [], k;
+    L.items.forEach(function (it) { out[it.id] = state(it.alts) || { done: false, time: "", note: "" }; });
+    keys(L.pid + "/").forEach(function (k) { var s; if (!out[k] && ID.test(k) && (s = read(k))) out[k] = s; });
+    for (k in out) items.push({ id: k, done: out[k].done, note: out[k].note, time: out[k].time });
+    return { format: FORMAT, version: 1, siteVersion: L.ol.getAttribute("data-site-version"),
+      exported: now(), page: page(), playbooks: [L.pid], items: items };
+  }
+  function markdown(L) {
+    return "## " + L.title + "\n\n" + counts(L) + " (exported " + now().slice(0, 10) + " from " + page() + ")\n\n" +
+      L.items.map(function (it) {
+        var s = state(it.alts);
+        return "- [" + (it.done ? "x" : " ") + "] " + it.text + " (" + it.id + ")" +
+          (s && s.note ? "\n  - Note: " + s.note.replace(/\s+/g, " ") : "");
+      }).join("\n") + "\n";
+  }
+  function load(L, file, replace) {
+    var bad = "“" + file.name + "” is not a progress file exported from this site; nothing was changed.";
+    if (file.size > 1e6) return say(L, bad);
+    file.text().then(function (text) {
+      var d = null, good, pids = {}, n = 0, p;
+      try { d = JSON.parse(text); } catch (e) { /* reported below */ }
+      if (!d || d.format !== FORMAT || !Array.isArray(d.items)) return say(L, bad);
+      good = d.items.filter(function (x) { return x && ID.test(x.id) && clean(x) && (x.done || x.note || x.time); });
+      if (replace) { // restore: the file's playbooks lose what they had here
+        (Array.isArray(d.playbooks) ? d.playbooks : []).concat(good.map(function (x) { return x.id.split("/")[0]; }))
+          .forEach(function (p) { if (/^[a-z0-9-]+$/.test(p)) pids[p] = 1; });
+        for (p in pids) remove(p + "/");
+      }
+      good.forEach(function (x) {
+        var s = clean(x), old = read(x.id);
+        if (replace || !old || s.time >= old.time) n += write(x.id, s); // merge: the newer entry wins
+      });
+      refresh();
+      say(L, (replace ? "Restored " : "Merged ") + n + " saved item(s) from “" + file.name + "”.");
+    }, function () { say(L, bad); });
+  }
+  function share(L) {
+    var ids = L.items.filter(function (it) { return it.done; }).map(function (it) { return it.id.split("/")[1]; }),
+      url = page() + "?progress=" + L.pid + "&done=" + ids.join("+");
+    L.link.value = url;
+    L.link.hidden = false;
+    L.link.select();
+    say(L, "Share this link: it opens this playbook with your ticks (notes stay in your browser).");
+    try {
+      navigator.clipboard.writeText(url).then(function () {
+        say(L, "Link copied: it opens this playbook with your ticks (notes stay in your browser).");
+      }, function () { /* the link is shown for copying by hand */ });
+    } catch (e) { /* no clipboard */ }
+  }
+  function incoming() { // ?progress=<playbook-id>&done=<item-id>+<item-id>
+    var q = new URLSearchParams(location.search), pid = q.get("progress"), want, L, change, rest, n;
+    if (!pid || !q.has("done")) return;
+    want = q.get("done").split(/[\s,]+/).filter(Boolean).map(function (x) { return pid + "/" + x; });
+    q.delete("progress");
+    q.delete("done");
+    rest = q.toString();
+    try {
+      history.replaceState(history.state, "", location.pathname + (rest ? "?" + rest : "") + location.hash);
+    } catch (e) { /* keep the URL */ }
+    L = lists.filter(function (l) { return l.pid == pid; })[0];
+    if (!L) return;
+    function wanted(it) { return it.alts.some(function (a) { return want.indexOf(a) >= 0; }); }
+    n = L.items.filter(wanted).length;
+    change = L.items.filter(function (it) { return wanted(it) != it.done; });
+    if (!change.length) return say(L, "The shared link matches your saved progress.");
+    if (!confirm("This link shares progress for “" + L.title + "”: " + n + " of " + L.items.length +
+      " done. Replace your saved ticks for this playbook (" + counts(L) + ")?")) {
+      return say(L, "Kept your saved progress; the shared link was not applied.");
+    }
+    change.forEach(function (it) { it.cb.checked = !it.done; save(it); });
+    say(L, "Loaded the shared progress: " + counts(L) + ".");
+  }
+
+  // -- tables of playbooks: a progress cell per row ----------------------------------------------
+  function bindTable(t) {
+    var head = t.querySelector("thead tr");
+    if (!head || t.pbRows) return;
+    t.pbRows = [];
+    head.append(h("th", { scope: "col", textContent: "Your progress" }));
+    [].forEach.call(t.querySelectorAll("tbody tr[data-playbook-id]"), function (tr) {
+      var pid = tr.getAttribute("data-playbook-id"), link = tr.querySelector("a"), r;
+      function ids(attr) { // "a b,old-b c": one token per item, with the ids it replaces after commas
+        return (tr.getAttribute(attr) || "").split(/\s+/).filter(Boolean)
+          .map(function (tok) { return tok.split(",").map(function (x) { return pid + "/" + x; }); });
+      }
+      r = { all: ids("data-item-ids"), must: ids("data-must-ids"), text: h("span"),
+        bar: h("progress", { max: 1, value: 0, "aria-label": "Progress of " + (link ? link.textContent : pid) }) };
+      tr.append(h("td", { className: "pb-row-progress" }, r.all.length ? [r.text, r.bar] : []));
+      t.pbRows.push(r);
+    });
+  }
+
+  function refresh() {
+    lists.forEach(function (L) {
+      L.items.forEach(function (it) {
+        var s = state(it.alts) || { done: false, note: "" };
+        it.done = s.done;
+        it.cb.checked = s.done;
+        it.li.classList.toggle("pb-item--done", s.done);
+        if (document.activeElement !== it.area) it.area.value = s.note;
+        set(it.btn, it.area.hidden ? (it.area.value ? "Show note" : "Add note") : "Hide note");
+        it.btn.setAttribute("aria-expanded", String(!it.area.hidden));
+      });
+      set(L.t1, (L.bar.value = done(L.items)) + " of " + L.items.length + " done");
+      if (L.mbar) set(L.t2, "Must items: " + (L.mbar.value = done(L.must)) + " of " + L.must.length + " done");
+      L.filter();
+    });
+    rows.forEach(function (r) {
+      var d = r.all.filter(isDone).length, m = r.must.filter(isDone).length;
+      set(r.text, d + " of " + r.all.length + " done" + (r.must.length ? "\nMust: " + m + " of " + r.must.length : ""));
+      r.bar.max = r.all.length || 1;
+      r.bar.value = d;
+    });
+  }
+
+  function run() { // once per page view
+    try {
+      lists = [];
+      rows = [];
+      all("ol.pb-checklist[data-playbook-id]").forEach(function (ol) {
+        if (ol.pbList) lists.push(ol.pbList); else bind(ol);
+      });
+      all("table[data-pb-table]").forEach(function (t) { bindTable(t); rows = rows.concat(t.pbRows || []); });
+      refresh();
+      incoming();
+    } catch (e) {
+      if (window.console) console.error("checklist:", e); // the page stays a plain checklist
+    }
+  }
+
+  window.addEventListener("storage", function (e) { // another tab changed progress
+    if (!e.key || e.key.indexOf(PREFIX) === 0) try { refresh(); } catch (x) { /* ignore */ }
+  });
+  if (window.document$ && typeof window.document$.subscribe == "function") window.document$.subscribe(run);
+  else if (document.readyState == "loading") document.addEventListener("DOMContentLoaded", run);
+  else run();
+})();
