@@ -3,22 +3,55 @@
 An invalid case is a folder of files laid over the fixture library; `expected.txt` holds the
 exact lines `playbook validate` prints, relative to the library root. Regenerate a case's file
 only after reading the new output: the point is that messages change on purpose.
+
+A few cases are too big to commit (a file over the size limit, 100,000-character lines): their
+folder holds only `expected.txt`, and a function in GENERATED writes the file into the library.
+Each case's result is also printed in the table at the end of the run (tests/corpus_report.py).
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_LIBRARY
+from conftest import FIXTURE_LIBRARY, make_project, run_build
 from playbook.cli import main
+from playbook.source import MAX_BYTES
 
 EXAMPLES = Path(__file__).parent / "examples"
 INVALID = sorted(p for p in (EXAMPLES / "invalid").iterdir() if p.is_dir())
 VALID = sorted((EXAMPLES / "valid").glob("*/*.yaml"))
+
+_HEAD = "id: launch-plan\ntitle: Launch plan\ncategory: strategy\nsummary: Plan the launch.\nitems:\n"
+_SENTENCE = "Roll out to a small share of users first. "
+
+
+def _over_size_limit(root: Path) -> None:
+    """A valid playbook padded with a comment to one byte over the limit."""
+    text = _HEAD + "  - id: rollout-staged\n    text: Roll out to a small share of users first.\n# "
+    padding = MAX_BYTES + 1 - len(text.encode("utf-8")) - 1
+    (root / "strategy" / "launch-plan.yaml").write_text(text + "x" * padding + "\n", encoding="utf-8")
+
+
+def _very_long_line(root: Path) -> None:
+    """100,000-character values on one line each, in a one-line field and in a Markdown field."""
+    long = (_SENTENCE * (100_000 // len(_SENTENCE) + 1))[:100_000]
+    text = _HEAD + f"  - id: rollout-staged\n    text: {long}\n    why: {long}\n"
+    (root / "strategy" / "launch-plan.yaml").write_text(text, encoding="utf-8")
+
+
+def _very_long_key(root: Path) -> None:
+    """A 100,000-character key: longer than YAML allows a key to be."""
+    text = _HEAD + "  - id: rollout-staged\n    text: Roll out first.\n    " + "k" * 100_000 + ": v\n"
+    (root / "strategy" / "launch-plan.yaml").write_text(text, encoding="utf-8")
+
+
+GENERATED = {"over-size-limit": _over_size_limit, "very-long-line": _very_long_line, "very-long-key": _very_long_key}
 
 
 def _library_with(tmp_path: Path, *overlays: Path) -> Path:
@@ -27,6 +60,8 @@ def _library_with(tmp_path: Path, *overlays: Path) -> Path:
     for overlay in overlays:
         if overlay.is_dir():
             shutil.copytree(overlay, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
+            if overlay.name in GENERATED:
+                GENERATED[overlay.name](root)
         else:
             target = root / overlay.parent.name / overlay.name
             target.parent.mkdir(exist_ok=True)
@@ -43,10 +78,12 @@ def _validate(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captur
 
 
 @pytest.mark.parametrize("case", INVALID, ids=[p.name for p in INVALID])
-def test_invalid_example_reports_exactly_the_expected_problems(case: Path, tmp_path: Path, monkeypatch, capsys):
+def test_invalid_example_reports_exactly_the_expected_problems(case: Path, tmp_path: Path, monkeypatch, capsys,
+                                                               corpus_record):
     root = _library_with(tmp_path, case)
     code, lines = _validate(root, monkeypatch, capsys)
     expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    corpus_record(case.name, code, lines, as_expected=(code, lines) == (1, expected))
     assert code == 1
     assert lines == expected
 
@@ -59,7 +96,7 @@ def test_valid_example_passes(example: Path, tmp_path: Path, monkeypatch, capsys
 
 
 def test_there_are_enough_invalid_cases_to_cover_the_rules():
-    assert len(INVALID) >= 20
+    assert len(INVALID) >= 45
     for case in INVALID:
         assert (case / "expected.txt").read_text(encoding="utf-8").strip(), f"{case.name} has no expected problems"
 
@@ -76,3 +113,59 @@ def test_four_problems_in_one_file_are_all_reported_at_their_lines(tmp_path, mon
         "strategy/launch-plan.yaml:12:9",   # second `rollout-staged`
         "strategy/launch-plan.yaml:14:15",  # related: [rollback-owner]
     ]
+
+
+def test_generated_cases_have_a_folder_with_only_their_expected_problems():
+    names = {case.name for case in INVALID}
+    for name in GENERATED:
+        assert name in names, f"generated case {name} has no folder in tests/examples/invalid/"
+        assert [p.name for p in (EXAMPLES / "invalid" / name).iterdir()] == ["expected.txt"]
+
+
+# -- the same bad input through a real MkDocs build ------------------------------------------------
+
+BUILD_TIMEOUT_S = 120
+BUILD_MEMORY_BYTES = 2 * 1024**3
+
+# One case per way input can hurt a build (each build takes a second or more): memory through alias
+# expansion, file size, nesting depth, code execution through YAML tags, syntax, and a file-level rule.
+BUILT_CASES = ["alias-bomb-mapping", "over-size-limit", "deeply-nested", "python-name-tag",
+               "syntax-unclosed-bracket", "unsafe-link-tricks"]
+
+
+def _limit_memory() -> None:  # runs in the child between fork and exec
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (BUILD_MEMORY_BYTES, BUILD_MEMORY_BYTES))
+
+
+@pytest.fixture
+def limited_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """conftest.run_build, with the child's address space capped and a shorter timeout."""
+    real_run = subprocess.run
+
+    def run(*args, **kwargs):
+        kwargs["preexec_fn"] = _limit_memory
+        kwargs["timeout"] = min(kwargs.get("timeout") or BUILD_TIMEOUT_S, BUILD_TIMEOUT_S)
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", run)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX resource limits")
+@pytest.mark.parametrize("name", BUILT_CASES)
+def test_bad_input_fails_the_build_cleanly_with_the_same_problems(name: str, tmp_path: Path, limited_builds,
+                                                                  corpus_record):
+    case = EXAMPLES / "invalid" / name
+    project = make_project(tmp_path / "project", library=_library_with(tmp_path, case))
+    build = run_build(project)
+    corpus_record(name, build_exit_code=build.returncode)
+    output = build.stdout + build.stderr
+    assert build.returncode == 1, output
+    assert "Traceback" not in output
+    expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert f"{len(expected)} problem(s) in the playbook data:" in build.stderr
+    for line in expected:
+        assert f"playbook_data/{line}" in build.stderr.splitlines()
+    assert not (project / "site").exists()

@@ -62,6 +62,21 @@ def load_library(root: Path = DEFAULT_ROOT) -> Library:
 
 
 def build(checked: Checked) -> Library:
+    """The library of a checked folder without problems.
+
+    The last result is kept: callers in one MkDocs build (the hooks, and each macro call on the
+    hand-written pages) pass the same `Checked` from `check_library_cached`, and get the same
+    immutable `Library` instead of building every model object again.
+    """
+    last = _built.get("last")
+    if last is not None and last[0] is checked:
+        return last[1]
+    library = _build(checked)
+    _built["last"] = (checked, library)
+    return library
+
+
+def _build(checked: Checked) -> Library:
     playbooks = tuple(
         build_playbook(s.data, s.path, [s.locate(("items", i))[0] for i in range(len(s.data["items"]))])
         for s in checked.playbooks
@@ -73,6 +88,7 @@ def build(checked: Checked) -> Library:
 # -- caching for long-running callers (mkdocs serve, the macros module) ---------------------------
 
 _cache: dict[Path, tuple[tuple, Checked]] = {}
+_built: dict[str, tuple[Checked, Library]] = {}
 
 
 def _signature(root: Path) -> tuple:

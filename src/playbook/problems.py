@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
+
+
+# A file name holding a line break could forge a second problem line: show such characters escaped.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, kw_only=True, order=True)
@@ -29,7 +34,8 @@ class Problem:
             return str(path)
 
     def format(self, cwd: Path | None = None) -> str:
-        return f"{self.display_path(cwd)}:{self.line}:{self.column}: {self.json_path}: {self.message}"
+        path = _CONTROL.sub(lambda m: repr(m.group())[1:-1], self.display_path(cwd))
+        return f"{path}:{self.line}:{self.column}: {self.json_path}: {self.message}"
 
 
 class ProblemsFound(Exception):

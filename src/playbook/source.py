@@ -12,6 +12,7 @@ constructor, so that:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fals
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_TYPED_START = frozenset("0123456789+-.~nNtTfF")  # first characters of _NULL, _BOOL, _INT, _FLOAT
 
 
 def json_path(path: JsonPath) -> str:
@@ -97,6 +99,8 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         return _tagged_scalar(event)
     if event.style or not event.implicit[0]:
         return value  # quoted or block scalar: always a string
+    if value and value[0] not in _TYPED_START:
+        return value  # most plain scalars are words: no null, bool or number starts this way
     if _NULL.match(value):
         return None
     if value in _BOOL:
@@ -124,22 +128,27 @@ def _tagged_scalar(event: yaml.ScalarEvent) -> Any:
             return None
     except ValueError:
         pass
-    raise _Stop(line, column, f"value {value!r} does not match its tag {_short_tag(tag)}")
+    raise _Stop(line, column, f"value {value!r} does not match its tag {_short_tag(tag)}; "
+                              "remove the tag or fix the value")
 
 
 def _short_tag(tag: str | None) -> str:
     return "!!" + tag[len(_CORE):] if tag and tag.startswith(_CORE) else str(tag)
 
 
-def _decode(path: Path, raw: bytes) -> tuple[str | None, Problem | None]:
+def _decode(path: Path, raw: bytes, size: int | None = None) -> tuple[str | None, Problem | None]:
     def problem(line: int, column: int, message: str) -> Problem:
         return Problem(path=path, line=line, column=column, json_path="$", message=message)
 
-    if len(raw) > MAX_BYTES:
-        return None, problem(1, 1, f"file is {len(raw):,} bytes, over the limit of {MAX_BYTES:,} bytes; "
+    size = len(raw) if size is None else size
+    if size > MAX_BYTES:
+        return None, problem(1, 1, f"file is {size:,} bytes, over the limit of {MAX_BYTES:,} bytes; "
                                    "split it into smaller playbooks")
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, problem(1, 1, "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, problem(1, 1, "file is saved as UTF-16 (it starts with a UTF-16 byte-order mark); "
+                                   "save it as UTF-8")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -156,12 +165,14 @@ def _decode(path: Path, raw: bytes) -> tuple[str | None, Problem | None]:
 def read_source(path: Path) -> Source:
     """Read and parse one YAML file; never raises for bad content, returns problems instead."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:  # never more than the size limit in memory
+            raw = file.read(MAX_BYTES + 1)
+            size = max(len(raw), os.fstat(file.fileno()).st_size)
     except OSError as error:
         reason = error.strerror or str(error)
         return Source(path=path, data=None, problems=(
             Problem(path=path, line=1, column=1, json_path="$", message=f"cannot read file: {reason}"),))
-    text, problem = _decode(path, raw)
+    text, problem = _decode(path, raw, size)
     if problem is not None:
         return Source(path=path, data=None, problems=(problem,))
     return parse_text(path, text)
@@ -180,6 +191,8 @@ def parse_text(path: Path, text: str) -> Source:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         if "end of stream" in str(getattr(error, "problem", "")) and getattr(error, "context_mark", None):
             mark = error.context_mark  # point at the opening quote, not at the end of the file
+        elif _unclosed_bracket(error) or getattr(error, "context", None) == "while scanning a simple key":
+            mark = error.context_mark  # point at the bracket left open, or at the line that has no ':'
         line, column = _pos(mark) if mark is not None else (1, 1)
         if isinstance(error, yaml.reader.ReaderError):
             line, column = _offset_to_pos(text, error.position)
@@ -198,6 +211,21 @@ def _offset_to_pos(text: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
+def _unclosed_bracket(error: yaml.YAMLError) -> bool:
+    """A flow list or mapping (`[...]`, `{...}`) still open on a later line than it started."""
+    problem_mark, context_mark = getattr(error, "problem_mark", None), getattr(error, "context_mark", None)
+    return (str(getattr(error, "problem", "")).startswith("did not find expected ','")
+            and problem_mark is not None and context_mark is not None and problem_mark.line > context_mark.line)
+
+
+def _long_key(error: yaml.YAMLError) -> bool:
+    """A key longer than the 1024 characters YAML allows an implicit key."""
+    problem_mark, context_mark = getattr(error, "problem_mark", None), getattr(error, "context_mark", None)
+    return (getattr(error, "context", None) == "while scanning a simple key"
+            and problem_mark is not None and context_mark is not None
+            and problem_mark.line == context_mark.line and problem_mark.column - context_mark.column >= 1024)
+
+
 def _syntax_message(error: yaml.YAMLError, text: str, line: int) -> str:
     if isinstance(error, yaml.reader.ReaderError):
         return (f"character {chr(error.character)!r} (U+{error.character:04X}) is not allowed in YAML; "
@@ -210,10 +238,31 @@ def _syntax_message(error: yaml.YAMLError, text: str, line: int) -> str:
     source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
     if "\t" in source_line[: len(source_line) - len(source_line.lstrip())] or "found character '\\t'" in message:
         message += "; indent with spaces, not tabs"
-    elif "could not find expected ':'" in message or "mapping values are not allowed" in message:
+    elif _long_key(error):
+        message = ("YAML syntax error: a key here runs past 1024 characters, the most YAML allows; field names "
+                   "are short words such as 'title', and long text belongs after ': '")
+    elif "could not find expected ':'" in message:
+        message += "; a field is written 'name: value': add the ': ' after the name, or indent the line further " \
+                   "if it continues the value above"
+    elif "mapping values are not allowed" in message:
         message += "; check the indentation and put quotes around text that contains ': '"
     elif "found unexpected end of stream" in message and "quoted scalar" in message:
         message = "YAML syntax error: the quote that opens here is never closed; add the closing quote"
+    elif _unclosed_bracket(error):
+        opener, closer = ("[", "]") if problem.endswith("']'") else ("{", "}")
+        failed = _pos(error.problem_mark)  # type: ignore[attr-defined]
+        message = (f"YAML syntax error: the '{opener}' that opens here is still open at line {failed[0]} column "
+                   f"{failed[1]}; add the closing '{closer}', or put quotes around text that holds ',' ':' or brackets")
+    elif problem.startswith("did not find expected ','"):
+        message += "; put quotes around text that holds ',' ':' or brackets"
+    elif problem in ("did not find expected key", "did not find expected '-' indicator"):
+        mark = getattr(error, "problem_mark", None)
+        if mark is not None and mark.column <= len(source_line) - len(source_line.lstrip()):
+            message += "; check the indentation: the fields of one mapping, and the entries of one list, " \
+                       "start in the same column"
+        else:
+            message += "; more text follows a complete value here: if the value starts with a quote or a " \
+                       "bracket, put the whole value in quotes (double quotes if it holds an apostrophe)"
     return message
 
 
@@ -234,6 +283,12 @@ def _build(text: str, values: dict, keys: dict) -> tuple[Any, list]:
         if top[0] == "seq":
             return top[2] + (len(top[1]),)
         return top[2] + (top[3],)
+
+    def path_here() -> JsonPath:
+        """Path of the node being read, for messages: a key being read is located at its mapping."""
+        if not stack:
+            return ()
+        return stack[-1][2] if stack[-1][0] == "map" and stack[-1][3] is _NO_KEY else path_of_child()
 
     def attach(value: Any, size: int, start: tuple[int, int]) -> None:
         nonlocal root
@@ -280,6 +335,24 @@ def _build(text: str, values: dict, keys: dict) -> tuple[Any, list]:
             if event is None or isinstance(event, yaml.StreamEndEvent):
                 break
             start = _pos(event.start_mark)
+            if type(event) is yaml.ScalarEvent:  # most events: checked first
+                count(1, start)
+                if event.tag not in _ALLOWED_TAGS:
+                    raise _Stop(*start, f"YAML tag '{_short_tag(event.tag)}' is not allowed; playbook files "
+                                        "hold plain data: remove the tag",
+                                path_here())
+                try:
+                    value = _scalar(event)
+                except _Stop as stop:
+                    stop.path = path_here()
+                    raise
+                in_key = bool(stack) and stack[-1][0] == "map" and stack[-1][3] is _NO_KEY
+                if not in_key:
+                    values[path_of_child() if stack else ()] = start
+                if event.anchor is not None:
+                    anchors[event.anchor] = (value, 1)
+                attach(value, 1, start)
+                continue
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
@@ -289,7 +362,11 @@ def _build(text: str, values: dict, keys: dict) -> tuple[Any, list]:
                 continue
             if isinstance(event, yaml.AliasEvent):
                 if event.anchor not in anchors:
-                    raise _Stop(*start, f"alias '*{event.anchor}' refers to no complete anchor before it")
+                    if any(open_[4] == event.anchor for open_ in stack):
+                        raise _Stop(*start, f"alias '*{event.anchor}' is inside the value anchored '&{event.anchor}' "
+                                            "that it repeats, which would never end; remove the alias", path_here())
+                    raise _Stop(*start, f"alias '*{event.anchor}' has no anchor '&{event.anchor}' before it; "
+                                        "define the anchor first or write the value out", path_here())
                 value, size = anchors[event.anchor]
                 count(size, start)
                 in_key = bool(stack) and stack[-1][0] == "map" and stack[-1][3] is _NO_KEY
@@ -302,7 +379,7 @@ def _build(text: str, values: dict, keys: dict) -> tuple[Any, list]:
                 if event.tag not in _ALLOWED_TAGS:
                     raise _Stop(*start, f"YAML tag '{_short_tag(event.tag)}' is not allowed; playbook files "
                                         "hold plain data: remove the tag",
-                                path_of_child() if stack else ())
+                                path_here())
                 if stack and stack[-1][0] == "map" and stack[-1][3] is _NO_KEY:
                     raise _Stop(*start, "a mapping key must be plain text, not a list or mapping", stack[-1][2])
                 if len(stack) >= MAX_DEPTH:
@@ -319,19 +396,6 @@ def _build(text: str, values: dict, keys: dict) -> tuple[Any, list]:
                     anchors[anchor] = (value, size)
                 attach(value, size, begin)
                 continue
-            if isinstance(event, yaml.ScalarEvent):
-                count(1, start)
-                if event.tag not in _ALLOWED_TAGS:
-                    raise _Stop(*start, f"YAML tag '{_short_tag(event.tag)}' is not allowed; playbook files "
-                                        "hold plain data: remove the tag",
-                                path_of_child() if stack else ())
-                value = _scalar(event)
-                in_key = bool(stack) and stack[-1][0] == "map" and stack[-1][3] is _NO_KEY
-                if not in_key:
-                    values[path_of_child() if stack else ()] = start
-                if event.anchor is not None:
-                    anchors[event.anchor] = (value, 1)
-                attach(value, 1, start)
     finally:
         loader.dispose()
     return root, duplicates

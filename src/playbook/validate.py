@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 from jsonschema import Draft7Validator, FormatChecker
+
+try:  # compiles the schema to Python: a validity check about 20 times faster than jsonschema's
+    import fastjsonschema
+except ImportError:  # pragma: no cover - without it every file takes jsonschema's slower path
+    fastjsonschema = None
 
 from .problems import Problem, did_you_mean
 from .source import JsonPath, Source
@@ -36,6 +43,45 @@ def validator(name: str) -> Draft7Validator:
     return Draft7Validator(schema(name), format_checker=FormatChecker(formats=["date"]))
 
 
+def _formats(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["format"]} if isinstance(node.get("format"), str) else set()
+        return found.union(*(_formats(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_formats(value) for value in node))
+    return set()
+
+
+@cache
+def is_valid(name: str) -> Callable[[Any], bool]:
+    """A fast check that says True only for documents `validator(name)` finds no error in.
+
+    Most files are valid, and jsonschema spends most of its time resolving `$ref`s; so every
+    file goes through fastjsonschema first, and only the ones it rejects through jsonschema,
+    which finds and explains every error. The messages are therefore jsonschema's alone. Both
+    use Python's `re` and the same format checker; where fastjsonschema is stricter (`$` does
+    not match before a final newline), jsonschema has the last word.
+    """
+    if fastjsonschema is None:  # pragma: no cover
+        return lambda data: False
+    checker = validator(name).format_checker
+    assert checker is not None
+    formats = {f: (lambda value, f=f: checker.conforms(value, f)) for f in _formats(schema(name))}
+    compiled = fastjsonschema.compile(schema(name), formats=formats, use_default=False,
+                                      detailed_exceptions=False)
+
+    def check(data: Any) -> bool:
+        try:
+            compiled(data)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        except Exception:  # noqa: BLE001 - the fast path never decides alone: jsonschema will
+            return False
+        return True
+
+    return check
+
+
 # ---------------------------------------------------------------------------------------------
 # JSON Schema errors as messages people can act on
 
@@ -51,6 +97,10 @@ _PATTERN_HINTS = {
     "^[0-9]+\\.[0-9]+$": "must be MAJOR.MINOR, such as \"1.0\"",
     "^\\S(.*\\S)?$": "must not start or end with spaces",
 }
+
+_LINE_PATTERN = "^[^\\n\\r]*\\S[^\\n\\r]*$"
+_DATE_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+_DATE_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # digits where a date has them: the format check speaks
 
 _TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number",
                "number": "a number", "boolean": "true or false", "null": "nothing"}
@@ -76,6 +126,8 @@ def _short(value: Any, limit: int = 40) -> str:
 
 
 def _schema_problems(source: Source, name: str) -> Iterator[Problem]:
+    if is_valid(name)(source.data):
+        return
     for error in validator(name).iter_errors(source.data):
         yield from _describe(source, error)
 
@@ -95,6 +147,8 @@ def _describe(source: Source, error: jsonschema.ValidationError) -> Iterator[Pro
                 hint = did_you_mean(key, allowed) or f" Allowed fields: {', '.join(allowed)}."
                 yield source.problem(path + (key,), f"unknown field '{key}'.{hint}", key=True)
     elif kind == "type":
+        if "enum" in schema_here:
+            return  # the enum error lists the allowed values, which says more than the type
         wanted = expected if isinstance(expected, list) else [expected]
         names = " or ".join(_TYPE_NAMES.get(t, t) for t in wanted)
         message = f"expected {names}, received {_kind(instance)}"
@@ -110,15 +164,26 @@ def _describe(source: Source, error: jsonschema.ValidationError) -> Iterator[Pro
         hint = did_you_mean(str(instance), choices) if isinstance(instance, str) else ""
         yield source.problem(path, f"expected one of: {', '.join(choices)}; received {_kind(instance)}.{hint}")
     elif kind == "pattern":
+        if expected == _DATE_PATTERN and _DATE_SHAPE.match(instance):
+            return  # written as a date but not a real one: the format error says so
+        if instance == "" and schema_here.get("minLength", 0) >= 1:
+            return  # the minLength error says "must not be empty"
         rule = _PATTERN_HINTS.get(expected, f"must match the pattern {expected}")
-        yield source.problem(path, f"{_short(instance)} {rule}")
+        if expected == _LINE_PATTERN and "\n" not in instance and "\r" not in instance:
+            rule = "must not be blank"  # one line already, only spaces in it
+        if "propertyNames" in error.schema_path:  # a key breaks the rule: point at the key
+            yield source.problem(path + (instance,), f"{_short(instance)} {rule}", key=True)
+        else:
+            yield source.problem(path, f"{_short(instance)} {rule}")
     elif kind == "format":
+        if expected == "date" and isinstance(instance, str) and not _DATE_SHAPE.match(instance):
+            return  # not even written as a date: the pattern error says how to write it
         yield source.problem(path, f"{_short(instance)} is not a real calendar date")
     elif kind == "minLength":
         yield source.problem(path, "must not be empty" if expected == 1 or not instance else
                              f"{_short(instance)} is too short; use at least {expected} characters")
     elif kind == "maxLength":
-        yield source.problem(path, f"is {len(instance)} characters long; the limit is {expected}"
+        yield source.problem(path, f"is {len(instance):,} characters long; the limit is {expected:,}"
                                    + ("; keep the sentence short and put detail in 'why' or 'how'"
                                       if path[-1:] == ("text",) else ""))
     elif kind == "minItems":
@@ -179,7 +244,22 @@ def check_playbooks(playbooks: list[Source], frameworks: list[Source]) -> list[P
     for source in playbooks:
         if _is_mapping(source):
             problems.extend(_check_one_playbook(source, playbook_index, registries))
-    return problems
+    return [_one_line(p) for p in problems]
+
+
+# Line breaks and other control characters from keys and values, shown escaped: a problem is one
+# line, and data must not be able to print a line of its own (a forged `PATH:LINE:COL:` report).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(problem: Problem) -> Problem:
+    if not _CONTROL.search(problem.message) and not _CONTROL.search(problem.json_path):
+        return problem
+
+    def escape(text: str) -> str:
+        return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+    return replace(problem, message=escape(problem.message), json_path=escape(problem.json_path))
 
 
 def _registries(frameworks: list[Source], problems: list[Problem]) -> dict[str, set[str]]:
@@ -197,7 +277,8 @@ def _registries(frameworks: list[Source], problems: list[Problem]) -> dict[str, 
         if framework_id in first:
             other = first[framework_id]
             problems.append(source.problem(("id",), f"framework id '{framework_id}' is already used by "
-                                                    f"{other.path.name}:{other.locate(('id',))[0]}"))
+                                                    f"{_relative(other.path, source.path)}:{other.locate(('id',))[0]}; "
+                                                    "framework ids must be unique"))
             continue
         first[framework_id] = source
         entries: set[str] = set()
@@ -288,6 +369,42 @@ def _check_one_playbook(source: Source, index: dict[str, tuple[Source, set[str]]
     for index_, item in items:
         yield from _check_related(source, index_, item, playbook_id, own_ids, index)
         yield from _check_refs(source, index_, item, registries)
+
+    for field in MARKDOWN_FIELDS:
+        yield from _check_link_schemes(source, (field,), data.get(field))
+    for index_, item in items:
+        for field in MARKDOWN_ITEM_FIELDS:
+            yield from _check_link_schemes(source, ("items", index_, field), item.get(field))
+
+
+# Fields rendered as Markdown (see markup.py): the only ones where text can become a link.
+MARKDOWN_FIELDS = ("summary", "intro")
+MARKDOWN_ITEM_FIELDS = ("text", "why", "how")
+LINK_SCHEMES = ("http", "https", "mailto")
+_LINK_TARGET = re.compile(
+    r"\]\(\s*<?((?:[^\s()<>]|\([^\s()<>]*\))*)"    # [text](target), ![alt](target)
+    r"|^ {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]*)"     # [label]: target (a reference definition)
+    r"|<([A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*)>",      # <scheme:...> (an autolink)
+    re.M)
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
+
+
+def _check_link_schemes(source: Source, path: JsonPath, text: Any) -> Iterator[Problem]:
+    """Markdown links, images and autolinks may only use http, https, mailto, or be relative.
+
+    The renderer's sanitiser drops other links anyway; this says so at the source, in the pull
+    request, instead of leaving a dead link on the site.
+    """
+    if not isinstance(text, str) or (":" not in text and "&" not in text):
+        return  # no scheme without a colon, written or as an entity
+    for match in _LINK_TARGET.finditer(text):
+        target = next(group for group in match.groups() if group is not None)
+        # As a browser reads it: entities decoded, whitespace and control characters dropped.
+        scheme = _SCHEME.match(_IGNORED_IN_URLS.sub("", html.unescape(target)))
+        if scheme is not None and scheme.group(1).lower() not in LINK_SCHEMES:
+            yield source.problem(path, f"link to {_short(target)} uses the scheme '{scheme.group(1).lower()}:'; "
+                                       "links may only use http, https or mailto, or be relative")
 
 
 _RELATED = re.compile(r"^([a-z0-9]+(-[a-z0-9]+)*/)?[a-z0-9]+(-[a-z0-9]+)*$")
