@@ -73,7 +73,10 @@ def define_env(env: Any) -> None:
                          if (level is None or i.level == level) and (stage is None or i.stage == stage)
                          and (owner is None or i.owner == owner)]
                 if items:
-                    parts.append(str(r.playbook_heading(playbook, page=env.page.url, count=len(items))))
+                    # The filters are part of the heading id, so several calls on one page never clash.
+                    suffix = "-".join(v for v in (level, stage, owner) if v)
+                    parts.append(str(r.playbook_heading(playbook, page=env.page.url, count=len(items),
+                                                        id_suffix=suffix)))
                     parts.append(str(r.checklist(playbook, page=env.page.url, embedded=True, items=items)))
         _check_filters("checklists", level=level, stage=stage, owner=owner, category=category)
         if not parts:
