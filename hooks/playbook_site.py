@@ -16,8 +16,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from playbook import reference
 from playbook.load import build, check_library_cached
-from playbook.render import FRAMEWORKS_DIR, Renderer
+from playbook.pdf import PAPERS, PdfError, export as export_pdf
+from playbook.render import FRAMEWORKS_DIR, PDF_DIR, Renderer
 from playbook.vocab import CATEGORIES
 
 log = get_plugin_logger("playbook")
@@ -29,6 +31,18 @@ def _settings(config: MkDocsConfig) -> tuple[Path, int]:
     options = (config.extra or {}).get("playbook") or {}
     base = Path(config.config_file_path or ".").resolve().parent
     return base / options.get("data", "playbook_data"), int(options.get("nav_limit", DEFAULT_NAV_LIMIT))
+
+
+def _pdf_settings(config: MkDocsConfig) -> tuple[bool, str]:
+    """Whether the build publishes PDFs (env PLAYBOOK_PDF=1|0, else `extra.playbook.pdf`), and on
+    which paper (`extra.playbook.pdf_paper`, A4 by default)."""
+    options = (config.extra or {}).get("playbook") or {}
+    env = os.environ.get("PLAYBOOK_PDF", "").strip().lower()
+    enabled = env in ("1", "true", "yes", "on") if env else options.get("pdf") is True
+    paper = str(options.get("pdf_paper", PAPERS[0]))
+    if enabled and paper not in PAPERS:
+        raise PluginError(f"extra.playbook.pdf_paper: unknown paper size '{paper}'; expected one of: {', '.join(PAPERS)}")
+    return enabled, paper
 
 
 def _checked(config: MkDocsConfig):
@@ -48,7 +62,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     library = build(_checked(config))
-    renderer = Renderer(library, directory_urls=config.use_directory_urls)
+    renderer = Renderer(library, directory_urls=config.use_directory_urls, pdf=_pdf_settings(config)[0])
     docs_dir = Path(config.docs_dir).resolve()
     sources = {p.src_uri: p.path for p in library.playbooks}
     for src_uri, content in renderer.pages().items():
@@ -59,6 +73,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         file = File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
         if src_uri in sources:  # "edit this page" opens the YAML file, not a page that does not exist
             file.edit_uri = Path(os.path.relpath(sources[src_uri].resolve(), docs_dir)).as_posix()
+        files.append(file)
+    base = Path(config.config_file_path or ".").resolve().parent
+    for src_uri, content in reference.files().items():  # schema + CLI reference pages, published schemas
+        file = File.generated(config, src_uri, content=content)
+        origin = reference.EDIT_SOURCES.get(src_uri)  # edit the schema or the CLI, not a generated page
+        file.edit_uri = Path(os.path.relpath(base / origin, docs_dir)).as_posix() if origin else None
         files.append(file)
     return files
 
@@ -102,6 +122,19 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     if in_nav:
         in_nav[-1].next_page = None
     return nav
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """With the PDF option on, print the fresh site's playbook pages and packs into site/pdf/."""
+    enabled, paper = _pdf_settings(config)
+    if not enabled:
+        return
+    site = Path(config.site_dir)
+    try:
+        written = export_pdf(site, site / PDF_DIR, paper=paper)
+    except PdfError as error:
+        raise PluginError(f"PDF export (PLAYBOOK_PDF / extra.playbook.pdf) failed: {error}") from None
+    log.info("%d PDF file(s) written to %s", len(written), site / PDF_DIR)
 
 
 def _sections(items: list) -> list[Section]:

@@ -1,4 +1,7 @@
-"""The `playbook` command: validate, export and create playbooks.
+"""The `playbook` command: validate, export, create, compare and maintain playbooks.
+
+This module parses arguments and dispatches; each command's work lives in its own module
+(`validate`, `export`, `diff`, `stale`, `links`).
 
 Exit codes: 0 success, 1 problems in the data, 2 usage errors. Problems go to stderr, one per
 line, as `PATH:LINE:COL: $.json.path: message`; no traceback reaches the user for bad data.
@@ -12,10 +15,14 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
+from . import diff as library_diff
+from . import links as link_check
+from . import pdf as pdf_export
+from . import stale as review
 from .export import FORMATS
 from .load import DEFAULT_ROOT, FRAMEWORKS_DIR, build, check_library
 from .problems import Problem
@@ -30,10 +37,12 @@ class UsageError(Exception):
     pass
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line; the generated CLI reference page is its `--help` output."""
     parser = argparse.ArgumentParser(
         prog="playbook",
-        description="Validate, export and create the YAML playbooks of the GenAI product playbook.",
+        description="Validate, export, create, compare and maintain the YAML playbooks of the GenAI "
+                    "product playbook.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -68,19 +77,110 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("id", metavar="ID", help="kebab-case playbook id, also the file name")
     new.add_argument("--title", help="title of the playbook (default: from the id)")
     new.add_argument("--root", type=Path, default=None, help="library folder (default ./playbook_data)")
+
+    compare = commands.add_parser(
+        "diff", help="summarise what changed between two git revisions, as Markdown",
+        description="Compare the library at git revision BASE with HEAD (default: the working tree, "
+                    "including changes not yet committed) and print a Markdown summary for a pull request: "
+                    "playbooks and items added, removed and changed (text, level, owner, stage, references). "
+                    "Item ids that disappeared without an item declaring `replaces:` for them are flagged "
+                    "as breaking, because readers lose the progress saved under them.")
+    compare.add_argument("base", metavar="BASE", help="git revision to compare from (branch, tag or commit)")
+    compare.add_argument("head", metavar="HEAD", nargs="?", default=None,
+                         help="git revision to compare to (default: the working tree)")
+    compare.add_argument("--root", type=Path, default=None, help="library folder (default ./playbook_data)")
+    compare.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    compare.add_argument("--fail-on-breaking", action="store_true",
+                         help="exit 1 when an item id disappeared without a replacement")
+
+    stale = commands.add_parser(
+        "stale", help="list playbooks that are due for review",
+        description="List the playbooks whose review is due: more than review_interval_days (default "
+                    f"{review.DEFAULT_REVIEW_INTERVAL_DAYS}) have passed since last_reviewed, or they were "
+                    "never reviewed. One line each, PATH:LINE:COL: $.last_reviewed: message, most overdue "
+                    "first. Exit 0, or 1 with --strict when any playbook is due.")
+    stale.add_argument("--as-of", type=_date, metavar="DATE", default=None,
+                       help="the day to judge by, YYYY-MM-DD (default: today)")
+    stale.add_argument("--strict", action="store_true", help="exit 1 when any playbook is due for review")
+    stale.add_argument("--interval-days", type=_positive_int, metavar="DAYS",
+                       default=review.DEFAULT_REVIEW_INTERVAL_DAYS,
+                       help="review interval for playbooks that set none (default "
+                            f"{review.DEFAULT_REVIEW_INTERVAL_DAYS})")
+    stale.add_argument("--root", type=Path, default=None, help="library folder (default ./playbook_data)")
+    stale.add_argument("--format", choices=["text", "github"], default="text",
+                       help="text (default) or github: warnings that annotate the workflow run")
+
+    links = commands.add_parser(
+        "links", help="check that the addresses of sources and frameworks still answer",
+        description="Request every links[].url of the playbooks and the url of every framework registry "
+                    "(each address once, a few at a time, each request with a time limit) and report dead "
+                    "ones as PATH:LINE:COL: $.json.path: message. Addresses whose server turns automated "
+                    "checks away (HTTP 401, 403, 429) are reported but do not fail the run. "
+                    "Exit 0 when no link is dead, 1 otherwise, 2 on usage errors.")
+    links.add_argument("paths", nargs="*", metavar="PATH", type=Path,
+                       help="files or folders to check (default: the whole library)")
+    links.add_argument("--root", type=Path, help="library folder (default: found from PATH, else ./playbook_data)")
+    links.add_argument("--timeout", type=_positive_float, metavar="SECONDS", default=link_check.DEFAULT_TIMEOUT,
+                       help=f"give up on a request after this long (default {link_check.DEFAULT_TIMEOUT:g})")
+    links.add_argument("--workers", type=_positive_int, metavar="N", default=link_check.DEFAULT_WORKERS,
+                       help=f"requests at the same time (default {link_check.DEFAULT_WORKERS})")
+    links.add_argument("--format", choices=["text", "github"], default="text",
+                       help="text (default) or github: workflow commands that annotate pull requests")
+
+    pdf = commands.add_parser(
+        "pdf", help="print the built site's playbooks and print packs to PDF",
+        description="Print every playbook page of the built site, each category's print pack and the pack of "
+                    "all playbooks to PDF with headless Chromium (/usr/bin/chromium, or $CHROMIUM): "
+                    "<playbook-id>.pdf, pack-<category>.pdf and pack-all.pdf, as blank checklists. "
+                    "Build the site first (mkdocs build). Exit 0 when every file was written, 1 otherwise.")
+    pdf.add_argument("--paper", choices=pdf_export.PAPERS, default=pdf_export.PAPERS[0],
+                     help=f"paper size (default {pdf_export.PAPERS[0]})")
+    pdf.add_argument("--output", "-o", type=Path, metavar="DIR", default=Path("build/pdf"),
+                     help="folder for the PDF files (default build/pdf)")
+    pdf.add_argument("--site", type=Path, metavar="DIR", default=Path("site"),
+                     help="the built site (default ./site)")
+    pdf.add_argument("--details", action="store_true",
+                     help="include each item's why and how text (default: the checklist only)")
     return parser
 
 
+_parser = build_parser  # the name earlier code and tests use
+
+
+def _date(value: str) -> dt.date:
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"'{value}' is not a date written YYYY-MM-DD")
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of at least 1")
+    return int(value)
+
+
+def _positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not 0 < number <= 600:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of seconds between 0 and 600")
+    return number
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "validate":
-            return _validate(args)
-        if args.command == "export":
-            return _export(args)
-        return _new(args)
-    except UsageError as error:
+        return COMMANDS[args.command](args)
+    except (UsageError, library_diff.RevisionError) as error:
         parser.print_usage(sys.stderr)
         print(f"playbook {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -139,12 +239,12 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _format(problem: Problem, style: str) -> str:
+def _format(problem: Problem, style: str, level: str = "error") -> str:
     if style == "github":
         def escape(text: str, *, prop: bool = False) -> str:
             text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
             return text.replace(":", "%3A").replace(",", "%2C") if prop else text
-        return (f"::error file={escape(problem.display_path(), prop=True)},line={problem.line},"
+        return (f"::{level} file={escape(problem.display_path(), prop=True)},line={problem.line},"
                 f"col={problem.column},title={escape(problem.json_path, prop=True)}::"
                 f"{escape(problem.json_path)}: {escape(problem.message)}")
     return problem.format()
@@ -230,6 +330,93 @@ def _new(args: argparse.Namespace) -> int:
         handle.write(text)
     print(f"Created {target}. Edit it, then run: playbook validate {target}", file=sys.stderr)
     return EXIT_OK
+
+
+# -- diff ---------------------------------------------------------------------------------------------
+
+
+def _diff(args: argparse.Namespace) -> int:
+    result = library_diff.diff_revisions(args.base, args.head, args.root or DEFAULT_ROOT)
+    _write(library_diff.to_markdown(result), args.output)
+    if args.fail_on_breaking and result.breaking:
+        print(f"{len(result.breaking)} item id(s) disappeared without a replacement.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+# -- stale --------------------------------------------------------------------------------------------
+
+
+def _stale(args: argparse.Namespace) -> int:
+    root = args.root or DEFAULT_ROOT
+    if not root.is_dir():
+        raise UsageError(f"library folder not found: {root} (run from the repository root or pass --root)")
+    checked = check_library(root)
+    if checked.problems:
+        for problem in checked.problems:
+            print(problem.format(), file=sys.stderr)
+        print(f"{len(checked.problems)} problem(s) found; fix them first (see `playbook validate`).",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    as_of = args.as_of or dt.date.today()
+    due = review.due_for_review(checked, as_of=as_of, default_interval=args.interval_days)
+    for _schedule, problem in due:
+        print(_format(problem, args.format, "warning"))
+    print(f"{len(due)} of {len(checked.playbooks)} playbook(s) due for review as of {as_of.isoformat()}.",
+          file=sys.stderr)
+    return EXIT_PROBLEMS if due and args.strict else EXIT_OK
+
+
+# -- links --------------------------------------------------------------------------------------------
+
+
+def _links(args: argparse.Namespace) -> int:
+    for path in args.paths:
+        if not path.exists():
+            raise UsageError(f"no such file or folder: {path}")
+    root = args.root or find_root(args.paths)
+    if not root.is_dir():
+        raise UsageError(f"library folder not found: {root} (run from the repository root or pass --root)")
+    found, unreadable = link_check.citations(root, args.paths)
+    for problem in unreadable:
+        print(_format(problem, args.format), file=sys.stderr)
+    outcomes = link_check.check_all([c.url for c in found], timeout=args.timeout, workers=args.workers)
+    dead, blocked = link_check.report(found, outcomes)
+    for problem in dead:
+        print(_format(problem, args.format))
+    for problem in blocked:
+        print(_format(problem, args.format, "warning"))
+    print(f"{len(outcomes)} address(es) checked: {len(dead)} dead link(s), {len(blocked)} could not be checked.",
+          file=sys.stderr)
+    return EXIT_PROBLEMS if dead or unreadable else EXIT_OK
+
+
+# -- pdf ----------------------------------------------------------------------------------------------
+
+
+def _pdf(args: argparse.Namespace) -> int:
+    try:
+        written = pdf_export.export(args.site, args.output, paper=args.paper, details=args.details,
+                                    report=lambda path: print(path, file=sys.stderr))
+    except pdf_export.PdfError as error:
+        print(f"playbook pdf: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"{len(written)} PDF file(s) written to {args.output} ({args.paper}).", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        tmp = output.with_name(output.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8", newline="")
+        os.replace(tmp, output)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+COMMANDS.update(validate=_validate, export=_export, new=_new, diff=_diff, stale=_stale, links=_links, pdf=_pdf)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,6 +22,19 @@ from .vocab import CATEGORIES, LEVELS, ROLES, STAGES
 
 OVERVIEW_URI = "playbooks/index.md"
 FRAMEWORKS_DIR = "frameworks"
+PRINT_DIR = "print"  # print packs: print/ holds every playbook, print/<category>/ one category's
+PDF_DIR = "pdf"  # where a build with the PDF option publishes the files of `playbook pdf`
+
+
+def pack_uri(category: str | None = None) -> str:
+    """The generated Markdown file of the print pack of `category` (None: every playbook)."""
+    return f"{PRINT_DIR}/{category}.md" if category else f"{PRINT_DIR}/index.md"
+
+
+def pdf_name(*, playbook: str | None = None, category: str | None = None) -> str:
+    """The PDF file of a playbook (`<id>.pdf`), a category pack (`pack-<category>.pdf`) or of all
+    playbooks (`pack-all.pdf`)."""
+    return f"{playbook}.pdf" if playbook else f"pack-{category or 'all'}.pdf"
 
 
 def entry_anchor(entry_id: str) -> str:
@@ -53,9 +66,10 @@ def relative_url(target: str, source: str) -> str:
 class Renderer:
     """Renders pages of one library for one site configuration."""
 
-    def __init__(self, library: Library, *, directory_urls: bool = True):
+    def __init__(self, library: Library, *, directory_urls: bool = True, pdf: bool = False):
         self.library = library
         self.directory_urls = directory_urls
+        self.pdf = pdf  # link the PDFs that a build with the PDF option publishes under pdf/
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("playbook", "templates"),
             autoescape=True,
@@ -78,6 +92,17 @@ class Renderer:
 
     def category_url(self, category: str) -> str:
         return self.url_of(f"{category}/index.md")
+
+    def pack_url(self, category: str | None = None) -> str:
+        return self.url_of(pack_uri(category))
+
+    def pdf_url(self, page: str, **which: str | None) -> str | None:
+        """The published PDF (see `pdf_name`) as seen from `page`, or None without the PDF option."""
+        return relative_url(f"{PDF_DIR}/{pdf_name(**which)}", page) if self.pdf else None
+
+    def packs(self) -> dict[str, tuple[Playbook, ...]]:
+        """The categories that have playbooks, each with its playbooks: one print pack each."""
+        return {c: ps for c, ps in self.library.by_category().items() if ps}
 
     # -- fragments ----------------------------------------------------------------------------
 
@@ -104,12 +129,13 @@ class Renderer:
         )
         return Markup(html_text.strip())
 
-    def playbook_heading(self, playbook: Playbook, *, page: str, count: int | None = None) -> Markup:
+    def playbook_heading(self, playbook: Playbook, *, page: str, count: int | None = None,
+                         id_suffix: str = "") -> Markup:
         """An h3 linking to a playbook, above an embedded checklist of some of its items."""
         url = relative_url(self.playbook_url(playbook), page)
         note = f' <span class="pb-count">({count} of {len(playbook.items)} items)</span>' if count is not None else ""
         return Markup('<h3 class="pb-embed-title" id="{id}"><a href="{url}">{title}</a>{note}</h3>').format(
-            id=f"pb-{playbook.id}", url=url, title=playbook.title, note=Markup(note))
+            id=f"pb-{playbook.id}" + (f"--{id_suffix}" if id_suffix else ""), url=url, title=playbook.title, note=Markup(note))
 
     def table(self, playbooks: Iterable[Playbook], *, page: str) -> Markup:
         html_text = self.env.get_template("table.html.j2").render(
@@ -142,9 +168,37 @@ class Renderer:
         return self.env.get_template("playbook.md.j2").render(
             front_matter=front_matter(title=playbook.title, tags=playbook.tags),
             playbook=playbook,
-            must_count=sum(1 for i in playbook.items if i.level == "must"),
             category_url=relative_url(self.category_url(playbook.category), page),
             checklist=self.checklist(playbook, page=page),
+            pdf_url=self.pdf_url(page, playbook=playbook.id),
+        )
+
+    def pack_page(self, category: str | None = None) -> str:
+        """One page holding the checklists of every playbook of `category` (None: of all), for one
+        print job: each playbook starts on a new sheet. Item anchors carry the playbook id as a
+        prefix, so no two elements share an id; `data-item-id` stays the item's global id, so ticks
+        made here are the same saved progress as on the playbook's own page."""
+        page = self.url_of(pack_uri(category))
+        packs = self.packs()
+        playbooks = packs.get(category, ()) if category else tuple(p for ps in packs.values() for p in ps)
+        sections = [{
+            "playbook": playbook,
+            "url": relative_url(self.playbook_url(playbook), page),
+            "category_url": relative_url(self.category_url(playbook.category), page),
+            "checklist": self.checklist(playbook, page=page, embedded=True),
+            "pdf": pdf_name(playbook=playbook.id),
+        } for playbook in playbooks]
+        title = f"Print pack: {CATEGORIES[category].title}" if category else "Print pack: all playbooks"
+        return self.env.get_template("pack.md.j2").render(
+            front_matter=front_matter(title=title, hide=("navigation", "toc"), search_exclude=True),
+            title=title,
+            category=CATEGORIES[category] if category else None,
+            sections=sections,
+            item_count=sum(len(p.items) for p in playbooks),
+            packs=[] if category else [(CATEGORIES[c], relative_url(self.pack_url(c), page), len(ps), pdf_name(category=c))
+                                       for c, ps in packs.items()],
+            overview_url=relative_url(self.url_of(OVERVIEW_URI), page),
+            pdf_url=self.pdf_url(page, category=category),
         )
 
     def category_page(self, category: str) -> str:
@@ -156,6 +210,8 @@ class Renderer:
             category=term,
             table=self.table(playbooks, page=page) if playbooks else Markup(
                 "<p>No playbooks in this category yet.</p>"),
+            pack_url=relative_url(self.pack_url(category), page) if playbooks else None,
+            pdf_url=self.pdf_url(page, category=category) if playbooks else None,
         )
 
     def overview_page(self) -> str:
@@ -171,6 +227,8 @@ class Renderer:
             category_count=len(groups),
             category_url=lambda c: relative_url(self.category_url(c), page),
             table=lambda ps: self.table(ps, page=page),
+            pack_url=relative_url(self.pack_url(), page) if groups else None,
+            pdf_url=self.pdf_url(page) if groups else None,
         )
 
     def coverage(self, framework: Framework) -> dict[str, list[Item]]:
@@ -224,14 +282,26 @@ class Renderer:
             result[playbook.src_uri] = self.playbook_page(playbook)
         for framework in self.library.frameworks:
             result[f"{FRAMEWORKS_DIR}/{framework.id}.md"] = self.framework_page(framework)
+        packs = self.packs()
+        if packs:
+            result[pack_uri()] = self.pack_page()
+        for category in packs:
+            result[pack_uri(category)] = self.pack_page(category)
         return result
 
 
-def front_matter(*, title: str, tags: Iterable[str] = ()) -> Markup:
+def front_matter(*, title: str, tags: Iterable[str] = (), hide: Iterable[str] = (),
+                 search_exclude: bool = False) -> Markup:
     """YAML front matter for a generated page. The title is HTML-escaped because MkDocs themes
-    print `page.title` without escaping; macros are off so no YAML text is ever a template."""
+    print `page.title` without escaping; macros are off so no YAML text is ever a template.
+    `hide` lists Material's parts to leave out (navigation, toc); `search_exclude` keeps the page
+    out of the search index (print packs repeat the playbook pages)."""
     meta: dict[str, object] = {"title": html.escape(title), "render_macros": False}
     if tags:
         meta["tags"] = list(tags)
+    if hide:
+        meta["hide"] = list(hide)
+    if search_exclude:
+        meta["search"] = {"exclude": True}
     # safe_dump quotes whatever needs quoting; Markup keeps Jinja from HTML-escaping the YAML.
     return Markup(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000).strip())

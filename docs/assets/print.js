@@ -1,0 +1,108 @@
+/* Print choices for playbook pages and print packs (issue 4). Vanilla JS; without it a page still
+   prints as a clean checklist (print.css), with the boxes as they are on screen.
+   Classes on <html> tell print.css what to put on paper; the buttons set them just before
+   window.print() and remove them after, and `playbook pdf` sets them before it prints:
+     pb-print-blank     every box empty, whatever was ticked
+     pb-print-progress  the ticks saved in this browser, with the day each was ticked and its note
+     pb-print-details   each item's "why it matters", "how to check" and framework references
+   Without pb-print-blank the boxes show what the checklist shows: checklist.js keeps every box equal
+   to the saved state. Dates and notes are read here from the keys checklist.js writes:
+   "genai-playbook:v1:<playbook-id>/<item-id>" -> {"done": bool, "time": ISO date, "note": text}. */
+(function () {
+  "use strict";
+  var PREFIX = "genai-playbook:v1:", root = document.documentElement, chosen = [];
+
+  function saved(li) { // the item's own entry first, then those of the ids it replaces
+    var ids = [li.getAttribute("data-item-id")].concat((li.getAttribute("data-replaces") || "").split(/\s+/)), i, s;
+    for (i = 0; i < ids.length; i++) {
+      try {
+        s = ids[i] ? JSON.parse(window.localStorage.getItem(PREFIX + ids[i]) || "null") : null;
+        if (s && typeof s.done == "boolean") return s;
+      } catch (e) { /* blocked or unreadable: nothing saved */ }
+    }
+    return null;
+  }
+  function h(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+  function each(sel, fn, scope) { [].forEach.call((scope || document).querySelectorAll(sel), fn); }
+  function day(d) {
+    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+  }
+  function address(rel) { // the public address: the canonical URL when the site declares one
+    var canonical = document.querySelector('link[rel="canonical"]');
+    try { return new URL(rel || "", canonical ? canonical.href : location.href).href.split("#")[0]; } catch (e) {
+      return location.href.split("#")[0];
+    }
+  }
+
+  function prepare() { // before every print: our buttons, the browser's own Print, `playbook pdf`
+    var blank = root.classList.contains("pb-print-blank"), asked = root.classList.contains("pb-print-progress");
+    each(".pb-print-only", function (e) { e.remove(); });
+    each(".pb-print-foot__source", function (p) {
+      p.textContent = "Printed " + day(new Date()) + " from " + address(p.parentNode.getAttribute("data-url"));
+    });
+    if (blank) return;
+    each("ol.pb-checklist", function (ol) {
+      var all = 0, done = 0, must = 0, mustDone = 0, line;
+      each("li[data-item-id]", function (li) {
+        var cb = li.querySelector("input.pb-item__check"), s = saved(li), ticked = !!(cb && cb.checked), bits = [];
+        all++;
+        done += ticked;
+        if (li.getAttribute("data-level") == "must") { must++; mustDone += ticked; }
+        if (ticked && s && s.done && s.time) bits.push("Done " + String(s.time).slice(0, 10));
+        if (s && typeof s.note == "string" && s.note.trim()) bits.push("Note: " + s.note.trim().slice(0, 500));
+        if (bits.length) li.append(h("p", "pb-print-only pb-print-done", bits.join(". ")));
+      }, ol);
+      if (asked || done) {
+        line = "Progress saved in this browser: " + done + " of " + all + " done" +
+          (must ? "; must items: " + mustDone + " of " + must : "") + ".";
+        ol.before(h("p", "pb-print-only pb-print-summary", line));
+      }
+    });
+  }
+
+  function clear() {
+    chosen.forEach(function (c) { root.classList.remove(c); });
+    chosen = [];
+  }
+  function printAs(classes) {
+    clear();
+    chosen = classes;
+    classes.forEach(function (c) { root.classList.add(c); });
+    try { window.print(); } finally { clear(); }
+  }
+
+  function controls(box) {
+    var details = h("input"), label = h("label");
+    if (box.pbPrint) return;
+    box.pbPrint = 1;
+    details.type = "checkbox";
+    label.append(details, " With details (why it matters, how to check)");
+    function button(text, mode) {
+      var b = h("button", "pb-btn", text);
+      b.type = "button";
+      b.onclick = function () { printAs(["pb-print-" + mode].concat(details.checked ? ["pb-print-details"] : [])); };
+      return b;
+    }
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Print");
+    box.append(h("span", "pb-print-controls__label", "Print:"), button("Print blank", "blank"),
+      button("Print with my progress", "progress"), label);
+    box.hidden = false;
+  }
+
+  function run() {
+    try { each("[data-pb-print]", controls); } catch (e) { if (window.console) console.error("checklist: print:", e); }
+  }
+  window.addEventListener("beforeprint", function () {
+    try { prepare(); } catch (e) { if (window.console) console.error("checklist: print:", e); }
+  });
+  window.addEventListener("afterprint", clear);
+  if (window.document$ && typeof window.document$.subscribe == "function") window.document$.subscribe(run);
+  else if (document.readyState == "loading") document.addEventListener("DOMContentLoaded", run);
+  else run();
+})();
