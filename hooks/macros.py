@@ -18,6 +18,7 @@ from typing import Any
 from playbook.load import build, check_library_cached
 from playbook.problems import did_you_mean
 from playbook.render import Renderer
+from playbook.stale import DEFAULT_REVIEW_INTERVAL_DAYS
 from playbook.vocab import CATEGORIES, LEVELS, ROLES, STAGES
 
 
@@ -42,7 +43,8 @@ def define_env(env: Any) -> None:
         checked = check_library_cached(root)
         if checked.problems:  # the build hook reports them; macros must not hide that report
             raise ValueError(f"the playbook data has {len(checked.problems)} problem(s); run `playbook validate`")
-        return Renderer(build(checked), directory_urls=config["use_directory_urls"])
+        interval = int(options.get("review_interval_days", DEFAULT_REVIEW_INTERVAL_DAYS))
+        return Renderer(build(checked), directory_urls=config["use_directory_urls"], review_interval_days=interval)
 
     @env.macro
     def checklist(playbook_id: str, level: str | None = None, stage: str | None = None,

@@ -20,6 +20,7 @@ from playbook import reference
 from playbook.load import build, check_library_cached
 from playbook.pdf import PAPERS, PdfError, export as export_pdf
 from playbook.render import FRAMEWORKS_DIR, PDF_DIR, Renderer
+from playbook.stale import DEFAULT_REVIEW_INTERVAL_DAYS
 from playbook.vocab import CATEGORIES
 
 log = get_plugin_logger("playbook")
@@ -62,7 +63,9 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     library = build(_checked(config))
-    renderer = Renderer(library, directory_urls=config.use_directory_urls, pdf=_pdf_settings(config)[0])
+    options = (config.extra or {}).get("playbook") or {}
+    renderer = Renderer(library, directory_urls=config.use_directory_urls, pdf=_pdf_settings(config)[0],
+                        review_interval_days=int(options.get("review_interval_days", DEFAULT_REVIEW_INTERVAL_DAYS)))
     docs_dir = Path(config.docs_dir).resolve()
     sources = {p.src_uri: p.path for p in library.playbooks}
     for src_uri, content in renderer.pages().items():

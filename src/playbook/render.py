@@ -7,6 +7,7 @@ needs exact markup). Text from YAML is escaped by Jinja's autoescape or passed t
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import posixpath
 import re
@@ -18,6 +19,7 @@ from markupsafe import Markup
 
 from . import __version__, markup
 from .model import Framework, Item, Library, Playbook, Reference
+from .stale import DEFAULT_REVIEW_INTERVAL_DAYS, Review, review
 from .vocab import CATEGORIES, LEVELS, ROLES, STAGES
 
 OVERVIEW_URI = "playbooks/index.md"
@@ -66,9 +68,12 @@ def relative_url(target: str, source: str) -> str:
 class Renderer:
     """Renders pages of one library for one site configuration."""
 
-    def __init__(self, library: Library, *, directory_urls: bool = True, pdf: bool = False):
+    def __init__(self, library: Library, *, directory_urls: bool = True, pdf: bool = False,
+                 today: dt.date | None = None, review_interval_days: int = DEFAULT_REVIEW_INTERVAL_DAYS):
         self.library = library
         self.directory_urls = directory_urls
+        self.today = today or dt.date.today()
+        self.review_interval_days = review_interval_days
         self.pdf = pdf  # link the PDFs that a build with the PDF option publishes under pdf/
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("playbook", "templates"),
@@ -79,8 +84,13 @@ class Renderer:
         self.env.filters.update(block=markup.block, inline=markup.inline, plain=markup.plain,
                                 prefix=lambda value, p: p + value)
         self.env.globals.update(levels=LEVELS, roles=ROLES, stages=STAGES, categories=CATEGORIES,
-                                library=library, site_version=__version__)
+                                library=library, site_version=__version__, today=self.today,
+                                review=self.review)
         self._frameworks = {f.id: f for f in library.frameworks}
+
+    def review(self, playbook: Playbook) -> Review:
+        """The playbook's review schedule under this site's default interval."""
+        return review(playbook, default_interval=self.review_interval_days)
 
     # -- URLs -------------------------------------------------------------------------------
 
@@ -229,6 +239,10 @@ class Renderer:
             table=lambda ps: self.table(ps, page=page),
             pack_url=relative_url(self.pack_url(), page) if groups else None,
             pdf_url=self.pdf_url(page) if groups else None,
+            review_interval=self.review_interval_days,
+            review_table=self.table(sorted(self.library.playbooks,
+                                           key=lambda p: (self.review(p).due or dt.date.min, p.title.casefold())),
+                                    page=page) if groups else None,
         )
 
     def coverage(self, framework: Framework) -> dict[str, list[Item]]:

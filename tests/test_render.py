@@ -1,0 +1,71 @@
+"""The renderer on its own (no MkDocs): review badges and URL helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import FIXTURE_LIBRARY
+from playbook.load import load_library
+from playbook.render import Renderer, entry_anchor, page_url, relative_url
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library(FIXTURE_LIBRARY)
+
+
+def facts(renderer: Renderer, playbook_id: str) -> BeautifulSoup:
+    page = renderer.playbook_page(renderer.library.playbook(playbook_id))
+    return BeautifulSoup(page, "html.parser").select_one("dl.pb-facts")
+
+
+def test_review_badge_appears_once_the_interval_has_passed(library):
+    # problem-fit was last reviewed on 2026-11-01; the default interval is 365 days.
+    before = facts(Renderer(library, today=dt.date(2027, 10, 31)), "problem-fit")
+    after = facts(Renderer(library, today=dt.date(2027, 11, 1)), "problem-fit")
+    assert before.select(".pb-review-due") == []
+    assert after.select_one(".pb-review-due").get_text() == "Review due"
+    assert "Next review 2027-11-01" in " ".join(after.get_text(" ", strip=True).split())
+
+
+def test_site_interval_and_never_reviewed_playbooks(library):
+    short = facts(Renderer(library, today=dt.date(2026, 12, 2), review_interval_days=30), "problem-fit")
+    assert short.select_one(".pb-review-due") is not None
+    never = facts(Renderer(library, today=dt.date(2026, 11, 2)), "injection-defence")
+    assert "Last reviewed Never" in " ".join(never.get_text(" ", strip=True).split())
+    assert never.select_one(".pb-review-due") is not None
+
+
+def test_overview_lists_playbooks_by_review_date_most_overdue_first(library):
+    page = BeautifulSoup(Renderer(library, today=dt.date(2026, 11, 26)).overview_page(), "html.parser")
+    schedule = page.select("table")[-1]
+    assert [row["data-playbook-id"] for row in schedule.select("tbody tr")] == [
+        "injection-defence", "bias-check", "problem-fit"]
+    assert schedule.select_one('tr[data-playbook-id="bias-check"]')["data-review-due"] == "2027-10-01"
+
+
+@pytest.mark.parametrize(("target", "source", "expected"), [
+    ("ethics/x/", "ethics/y/", "../x/"),
+    ("", "ethics/y/", "../../"),
+    ("ethics/y/#a", "ethics/y/", "./#a"),
+    ("strategy/z/#b", "playbooks/", "../strategy/z/#b"),
+    ("a.html", "b/c.html", "../a.html"),
+])
+def test_relative_urls(target, source, expected):
+    assert relative_url(target, source) == expected
+
+
+def test_page_urls_follow_mkdocs_rules():
+    assert page_url("ethics/index.md") == "ethics/"
+    assert page_url("ethics/bias.md") == "ethics/bias/"
+    assert page_url("ethics/bias.md", directory_urls=False) == "ethics/bias.html"
+
+
+@pytest.mark.parametrize(("entry", "anchor"), [
+    ("GOVERN 1.1", "govern-1-1"), ("LLM01:2025", "llm01-2025"), ("Art. 50", "art-50"),
+    ("Dangerous, Violent, or Hateful Content", "dangerous-violent-or-hateful-content")])
+def test_entry_anchors(entry, anchor):
+    assert entry_anchor(entry) == anchor
