@@ -72,7 +72,7 @@ def test_every_data_file_names_its_schema_on_its_first_line(path: Path):
     first = path.read_text(encoding="utf-8").splitlines()[0]
     match = MODELINE.match(first)
     assert match, f"{path.relative_to(REPO)}:1: expected '# yaml-language-server: $schema=...'"
-    expected = "framework" if path.parent.name == "frameworks" else "playbook"
+    expected = "traits" if path == DATA / "traits.yaml" else "framework" if path.parent.name == "frameworks" else "playbook"
     target = (path.parent / match.group(1)).resolve()
     assert target == (REPO / "schemas" / f"{expected}.schema.json").resolve()
 

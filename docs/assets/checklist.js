@@ -111,7 +111,7 @@
     });
     if (!L.items.length) return;
     L.must = L.items.filter(function (it) { return it.level == "must"; });
-    tools(L);
+    if (pid) tools(L); // lists of many playbooks (the plan page, data-pb-plan) get ticks and notes only
     lists.push(L);
     ol.pbList = L;
   }
@@ -298,6 +298,7 @@
         set(it.btn, it.area.hidden ? (it.area.value ? "Show note" : "Add note") : "Hide note");
         it.btn.setAttribute("aria-expanded", String(!it.area.hidden));
       });
+      if (!L.bar) return;
       set(L.t1, (L.bar.value = done(L.items)) + " of " + L.items.length + " done");
       if (L.mbar) set(L.t2, "Must items: " + (L.mbar.value = done(L.must)) + " of " + L.must.length + " done");
       L.filter();
@@ -314,7 +315,7 @@
     try {
       lists = [];
       rows = [];
-      all("ol.pb-checklist[data-playbook-id]").forEach(function (ol) {
+      all("ol.pb-checklist[data-playbook-id], ol.pb-checklist[data-pb-plan]").forEach(function (ol) {
         if (ol.pbList) lists.push(ol.pbList); else bind(ol);
       });
       all("table[data-pb-table]").forEach(function (t) { bindTable(t); rows = rows.concat(t.pbRows || []); });

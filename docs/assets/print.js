@@ -48,7 +48,7 @@
     if (blank) return;
     each("ol.pb-checklist", function (ol) {
       var all = 0, done = 0, must = 0, mustDone = 0, line;
-      each("li[data-item-id]", function (li) {
+      each("li[data-item-id]:not(.pb-plan-out)", function (li) { // not the items the plan page leaves out
         var cb = li.querySelector("input.pb-item__check"), s = saved(li), ticked = !!(cb && cb.checked), bits = [];
         all++;
         done += ticked;

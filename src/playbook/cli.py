@@ -22,10 +22,11 @@ from . import __version__
 from . import diff as library_diff
 from . import links as link_check
 from . import pdf as pdf_export
+from . import plan as planning
 from . import stale as review
 from .export import FORMATS
 from .load import DEFAULT_ROOT, FRAMEWORKS_DIR, build, check_library
-from .problems import Problem
+from .problems import Problem, did_you_mean
 from .source import read_source
 from .validate import check_playbooks, schema_dir
 from .vocab import CATEGORIES
@@ -141,6 +142,20 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the built site (default ./site)")
     pdf.add_argument("--details", action="store_true",
                      help="include each item's why and how text (default: the checklist only)")
+
+    plan = commands.add_parser(
+        "plan", help="list the items that apply to one product, grouped by stage and owner",
+        description="Print the review plan of one product: the items that apply to it, grouped by lifecycle "
+                    "stage and owner, must items first. Name each trait the product has with --trait (the "
+                    "questions are in playbook_data/traits.yaml); without --trait, the items that apply to "
+                    "every product. The same list as the site's Plan my review page. md: a task list; json "
+                    "and csv: a review record with empty done and note fields.")
+    plan.add_argument("--trait", action="append", default=[], metavar="TRAIT",
+                      help="a trait the product has; repeat for each trait")
+    plan.add_argument("--format", choices=sorted(planning.RECORD_FORMATS), default="md",
+                      help="output format (default md)")
+    plan.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    plan.add_argument("--root", type=Path, default=None, help="library folder (default ./playbook_data)")
     return parser
 
 
@@ -223,8 +238,8 @@ def _validate(args: argparse.Namespace) -> int:
     outside = [p for p in args.paths if p.is_file() and root.resolve() not in p.resolve().parents]
     if outside:  # files outside the library: check them against it without adding them to it
         sources = [read_source(p) for p in outside]
-        problems += [p for p in check_playbooks(sources + list(checked.playbooks), list(checked.frameworks))
-                     if p.path in outside]
+        problems += [p for p in check_playbooks(sources + list(checked.playbooks), list(checked.frameworks),
+                                                checked.traits) if p.path in outside]
     if targets:
         problems = [p for p in problems if _within(p, targets)]
     for problem in sorted(set(problems)):
@@ -405,6 +420,34 @@ def _pdf(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- plan ---------------------------------------------------------------------------------------------
+
+
+def _plan(args: argparse.Namespace) -> int:
+    root = args.root or DEFAULT_ROOT
+    if not root.is_dir():
+        raise UsageError(f"library folder not found: {root} (run from the repository root or pass --root)")
+    checked = check_library(root)
+    if checked.problems:
+        for problem in checked.problems:
+            print(problem.format(), file=sys.stderr)
+        print(f"{len(checked.problems)} problem(s) found; fix them first (see `playbook validate`).", file=sys.stderr)
+        return EXIT_PROBLEMS
+    library = build(checked)
+    known = [t.id for t in library.traits]
+    unknown = planning.unknown_traits(library, args.trait)
+    if unknown:
+        raise UsageError(" ".join(f"unknown trait '{t}'.{did_you_mean(t, known)}" for t in unknown)
+                         + (f" Known traits: {', '.join(known)}." if known else
+                            f" The library defines no traits ({root / 'traits.yaml'} is missing)."))
+    data = planning.plan_data(library, args.trait)
+    _write(planning.RECORD_FORMATS[args.format](data), args.output)
+    counts = data["counts"]
+    print(f"{counts['items']} item(s) from {counts['playbooks']} playbook(s) apply, {counts['must']} of them must.",
+          file=sys.stderr)
+    return EXIT_OK
+
+
 def _write(text: str, output: Path | None) -> None:
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -416,7 +459,8 @@ def _write(text: str, output: Path | None) -> None:
         sys.stdout.flush()
 
 
-COMMANDS.update(validate=_validate, export=_export, new=_new, diff=_diff, stale=_stale, links=_links, pdf=_pdf)
+COMMANDS.update(validate=_validate, export=_export, new=_new, diff=_diff, stale=_stale, links=_links, pdf=_pdf,
+                plan=_plan)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Library, build_framework, build_playbook
+from .model import Library, build_framework, build_playbook, build_traits
 from .problems import Problem, ProblemsFound
 from .source import Source, read_source
 from .validate import check_playbooks
 
 FRAMEWORKS_DIR = "frameworks"
+TRAITS_FILE = "traits.yaml"  # the vocabulary of product traits, at the library root (optional)
 DEFAULT_ROOT = Path("playbook_data")
 
 
@@ -22,6 +23,7 @@ class Checked:
     playbooks: tuple[Source, ...]
     frameworks: tuple[Source, ...]
     problems: tuple[Problem, ...]
+    traits: Source | None = None  # traits.yaml; None when the library has none (no traits defined)
 
 
 def discover(root: Path) -> tuple[list[Path], list[Path], list[Problem]]:
@@ -49,8 +51,10 @@ def check_library(root: Path = DEFAULT_ROOT) -> Checked:
     playbook_paths, framework_paths, problems = discover(root)
     playbooks = tuple(read_source(p) for p in playbook_paths)
     frameworks = tuple(read_source(p) for p in framework_paths)
-    problems.extend(check_playbooks(list(playbooks), list(frameworks)))
-    return Checked(root=root, playbooks=playbooks, frameworks=frameworks, problems=tuple(sorted(set(problems))))
+    traits = read_source(root / TRAITS_FILE) if (root / TRAITS_FILE).is_file() else None
+    problems.extend(check_playbooks(list(playbooks), list(frameworks), traits))
+    return Checked(root=root, playbooks=playbooks, frameworks=frameworks, traits=traits,
+                   problems=tuple(sorted(set(problems))))
 
 
 def load_library(root: Path = DEFAULT_ROOT) -> Library:
@@ -82,7 +86,8 @@ def _build(checked: Checked) -> Library:
         for s in checked.playbooks
     )
     frameworks = tuple(build_framework(s.data, s.path) for s in checked.frameworks)
-    return Library(playbooks=playbooks, frameworks=frameworks)
+    traits = build_traits(checked.traits.data) if checked.traits is not None else ()
+    return Library(playbooks=playbooks, frameworks=frameworks, traits=traits)
 
 
 # -- caching for long-running callers (mkdocs serve, the macros module) ---------------------------

@@ -38,6 +38,8 @@ class Item:
     related: tuple[str, ...] = ()
     replaces: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    applies_when: tuple[str, ...] = ()
+    skip_when: tuple[str, ...] = ()
     line: int = 0
 
     @property
@@ -74,6 +76,8 @@ class Playbook:
     review_interval_days: int | None = None
     tags: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
+    applies_when: tuple[str, ...] = ()
+    skip_when: tuple[str, ...] = ()
     path: Path = field(default=Path(), compare=False)
 
     @property
@@ -141,9 +145,20 @@ class Framework:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Trait:
+    """A yes/no property of a product (`playbook_data/traits.yaml`) that decides what applies to it."""
+
+    id: str
+    question: str
+    help: str
+    group: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Library:
     playbooks: tuple[Playbook, ...]
     frameworks: tuple[Framework, ...] = ()
+    traits: tuple[Trait, ...] = ()
 
     @cached_property
     def _by_id(self) -> dict[str, Playbook]:
@@ -161,6 +176,9 @@ class Library:
 
     def framework(self, framework_id: str) -> Framework | None:
         return next((f for f in self.frameworks if f.id == framework_id), None)
+
+    def trait(self, trait_id: str) -> Trait | None:
+        return next((t for t in self.traits if t.id == trait_id), None)
 
     def items(self) -> Iterator[Item]:
         for playbook in self.playbooks:
@@ -197,6 +215,8 @@ def build_item(playbook_id: str, data: Mapping[str, Any], line: int = 0) -> Item
         related=tuple(data.get("related") or ()),
         replaces=tuple(data.get("replaces") or ()),
         tags=tuple(data.get("tags") or ()),
+        applies_when=tuple(data.get("applies_when") or ()),
+        skip_when=tuple(data.get("skip_when") or ()),
         line=line,
     )
 
@@ -216,6 +236,8 @@ def build_playbook(data: Mapping[str, Any], path: Path, item_lines: list[int] | 
         review_interval_days=data.get("review_interval_days"),
         tags=tuple(data.get("tags") or ()),
         links=tuple(Link(title=link["title"], url=link["url"]) for link in data.get("links") or ()),
+        applies_when=tuple(data.get("applies_when") or ()),
+        skip_when=tuple(data.get("skip_when") or ()),
         items=tuple(build_item(data["id"], item, line) for item, line in zip(data["items"], lines)),
         path=path,
     )
@@ -235,6 +257,12 @@ def build_framework(data: Mapping[str, Any], path: Path) -> Framework:
                       for e in data["entries"]),
         path=path,
     )
+
+
+def build_traits(data: Mapping[str, Any]) -> tuple[Trait, ...]:
+    """The traits of a `traits.yaml` document that passed validation."""
+    return tuple(Trait(id=t["id"], question=t["question"], help=t["help"], group=t.get("group"))
+                 for t in data["traits"])
 
 
 def _present(obj: Any, *, exclude: set[str]) -> dict[str, Any]:

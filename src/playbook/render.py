@@ -18,11 +18,13 @@ import yaml
 from markupsafe import Markup
 
 from . import __version__, markup
+from . import plan as planning
 from .model import Framework, Item, Library, Playbook, Reference
 from .stale import DEFAULT_REVIEW_INTERVAL_DAYS, Review, review
 from .vocab import CATEGORIES, LEVELS, ROLES, STAGES
 
 OVERVIEW_URI = "playbooks/index.md"
+PLAN_URI = "plan/index.md"  # "Plan my review": the checklist tailored to one product
 FRAMEWORKS_DIR = "frameworks"
 PRINT_DIR = "print"  # print packs: print/ holds every playbook, print/<category>/ one category's
 PDF_DIR = "pdf"  # where a build with the PDF option publishes the files of `playbook pdf`
@@ -287,9 +289,56 @@ class Renderer:
         return self.env.get_template("frameworks.md.j2").render(
             front_matter=front_matter(title="Framework crosswalk"), rows=rows)
 
+    def plan_page(self) -> str:
+        """The "Plan my review" page: a question per product trait, then every item of the library in
+        plan order (stage, owner, must first), grouped by stage and owner, each with its condition as
+        data attributes. plan.js hides the items that do not apply to the answers; without it the
+        page lists everything with the traits each item depends on."""
+        page = self.url_of(PLAN_URI)
+        items = planning.ordered_items(self.library)
+        playbooks = {p.id: p for p in self.library.playbooks}
+
+        def entry(item: Item) -> dict[str, object]:
+            playbook = playbooks[item.playbook_id]
+            return {"item": item, "playbook": playbook, "link": relative_url(self.playbook_url(playbook), page),
+                    "when": planning.condition(item, playbook)}
+
+        def title(vocabulary: dict, key: str | None, missing: str) -> str:
+            return vocabulary[key].title if key in vocabulary else missing
+
+        stages = [{"key": stage or "none", "title": title(STAGES, stage, "No stage"),
+                   "items": [i for _, its in owners for i in its],
+                   "owners": [{"key": owner or "none", "title": title(ROLES, owner, "No owner"), "items": its,
+                               "entries": [entry(i) for i in its]} for owner, its in owners]}
+                  for stage, owners in planning.groups(items)]
+        questions: dict[str | None, list] = {}
+        for trait in self.library.traits:
+            questions.setdefault(trait.group, []).append(trait)
+        return self.env.get_template("plan.md.j2").render(
+            # Out of search, like the print packs: every item is found on its playbook's page.
+            front_matter=front_matter(title="Plan my review", hide=("toc",), search_exclude=True),
+            questions=list(questions.items()),
+            plan_stages=stages,
+            item_count=len(items),
+            must_count=sum(1 for i in items if i.level == "must"),
+            playbook_count=len({i.playbook_id for i in items}),
+            universal_count=sum(1 for i in items if not planning.condition(i, playbooks[i.playbook_id])),
+            heading=4,
+            item_url=lambda global_id: self._item_link(global_id, page),
+            ref_url=lambda ref: self._ref_url(ref, page), ref_title=self._ref_title, ref_name=self._ref_name,
+        )
+
+    def _item_link(self, global_id: str, page: str) -> str:
+        target = self.library.item(global_id)
+        assert target is not None  # validation guarantees related ids resolve
+        other = self.library.playbook(target.playbook_id)
+        assert other is not None
+        return relative_url(f"{self.playbook_url(other)}#{target.id}", page)
+
     def pages(self) -> dict[str, str]:
         """Every generated page: docs-relative Markdown file name -> content."""
-        result = {OVERVIEW_URI: self.overview_page(), f"{FRAMEWORKS_DIR}/index.md": self.frameworks_page()}
+        result = {OVERVIEW_URI: self.overview_page(), f"{FRAMEWORKS_DIR}/index.md": self.frameworks_page(),
+                  PLAN_URI: self.plan_page()}
         for category in CATEGORIES:
             result[f"{category}/index.md"] = self.category_page(category)
         for playbook in self.library.playbooks:

@@ -227,8 +227,12 @@ def _is_mapping(source: Source) -> bool:
     return isinstance(source.data, dict)
 
 
-def check_playbooks(playbooks: list[Source], frameworks: list[Source]) -> list[Problem]:
-    """Schema problems per playbook plus the cross-file rules, for every file at once."""
+def check_playbooks(playbooks: list[Source], frameworks: list[Source],
+                    traits: Source | None = None) -> list[Problem]:
+    """Schema problems per playbook plus the cross-file rules, for every file at once.
+
+    `traits` is the library's `traits.yaml`; None when it has none, so no trait is known.
+    """
     problems: list[Problem] = []
     for source in playbooks:
         problems.extend(source.problems)
@@ -238,12 +242,18 @@ def check_playbooks(playbooks: list[Source], frameworks: list[Source]) -> list[P
         problems.extend(source.problems)
         if source.data is not None or not source.problems:
             problems.extend(_schema_problems(source, "framework"))
+    if traits is not None:
+        problems.extend(traits.problems)
+        if traits.data is not None or not traits.problems:
+            problems.extend(_schema_problems(traits, "traits"))
 
     registries = _registries(frameworks, problems)
     playbook_index = _playbook_index(playbooks, problems)
+    trait_ids = _trait_ids(traits, problems)
     for source in playbooks:
         if _is_mapping(source):
             problems.extend(_check_one_playbook(source, playbook_index, registries))
+            problems.extend(_check_conditions(source, trait_ids))
     return [_one_line(p) for p in problems]
 
 
@@ -457,3 +467,72 @@ def _check_refs(source: Source, index_: int, item: dict[str, Any],
                 hint = did_you_mean(entry, registries[framework])
                 yield source.problem(("items", index_, "refs", framework, position),
                                      f"'{entry}' is not an entry of framework '{framework}'.{hint}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Product traits: the vocabulary in traits.yaml, and the conditions playbooks and items declare
+
+CONDITION_FIELDS = ("applies_when", "skip_when")
+_TRAIT_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def _trait_ids(traits: Source | None, problems: list[Problem]) -> set[str] | None:
+    """The trait ids the library defines; reports ids used twice. None when the file cannot be read
+    as a list of traits: then nobody can tell which trait names are unknown."""
+    if traits is None:
+        return set()
+    entries = traits.data.get("traits") if isinstance(traits.data, dict) else None
+    if not isinstance(entries, list):
+        return None
+    seen: dict[str, int] = {}
+    for index, entry in _items({"items": entries}):
+        trait_id = _text(entry.get("id"))
+        if trait_id is None:
+            continue
+        if trait_id in seen:
+            first = seen[trait_id]
+            problems.append(traits.problem(("traits", index, "id"),
+                                           f"trait id '{trait_id}' is already used by $.traits[{first}] "
+                                           f"(line {traits.locate(('traits', first, 'id'))[0]}); trait ids must "
+                                           "be unique"))
+        seen.setdefault(trait_id, index)
+    return set(seen)
+
+
+def _trait_list(value: Any) -> list[tuple[int, str]]:
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _check_conditions(source: Source, known: set[str] | None) -> Iterator[Problem]:
+    """Every trait named in applies_when/skip_when exists, and no condition rules itself out."""
+    data = source.data
+    places: list[tuple[JsonPath, dict[str, Any]]] = [((), data), *((("items", i), item) for i, item in _items(data))]
+    if known is not None:
+        for prefix, node in places:
+            for field in CONDITION_FIELDS:
+                for position, trait in _trait_list(node.get(field)):
+                    if trait in known or not _TRAIT_ID.match(trait):
+                        continue  # a malformed id was reported by the schema
+                    hint = did_you_mean(trait, sorted(known)) or (
+                        f" Known traits: {', '.join(sorted(known))}." if known else
+                        " The library defines no traits: list them in traits.yaml at the library root.")
+                    yield source.problem(prefix + (field, position), f"unknown trait '{trait}'.{hint}")
+
+    def traits_of(node: dict[str, Any], field: str) -> set[str]:
+        return {trait for _, trait in _trait_list(node.get(field))}
+
+    playbook_applies, playbook_skip = traits_of(data, "applies_when"), traits_of(data, "skip_when")
+    if playbook_applies and playbook_applies <= playbook_skip:
+        yield source.problem(("applies_when",), "the playbook can never apply: every trait in applies_when is "
+                                                "also in skip_when")
+        return
+    for index, item in _items(data):
+        applies, skip = traits_of(item, "applies_when"), traits_of(item, "skip_when") | playbook_skip
+        if applies and applies <= skip:
+            yield source.problem(("items", index, "applies_when"),
+                                 "the item can never apply: every trait in its applies_when is also in skip_when "
+                                 "(its own or its playbook's)")
+        elif playbook_applies and playbook_applies <= skip:
+            yield source.problem(("items", index, "skip_when"),
+                                 "the item can never apply: its skip_when rules out every trait in the playbook's "
+                                 "applies_when")

@@ -99,8 +99,8 @@ def test_a_tick_survives_instant_navigation_away_and_back(page: Page) -> None:
     page.evaluate("window.__sameDocument = true")  # lost on a full page load
     page.locator(".md-sidebar--primary a.md-nav__link", has_text="All playbooks").click()
     page.wait_for_url("**/playbooks/")
-    expect(page.locator('tr[data-playbook-id="problem-fit"] .pb-row-progress')).to_contain_text("1 of 3 done")
-    page.locator('tr[data-playbook-id="problem-fit"] a').click()
+    expect(page.locator('tr[data-playbook-id="problem-fit"] .pb-row-progress').first).to_contain_text("1 of 3 done")
+    page.locator('tr[data-playbook-id="problem-fit"] a').first.click()
     page.wait_for_url(f"**/{PAGE}")
     expect(page.locator(".pb-progress")).to_contain_text("1 of 3 done")
     assert ticked(page) == [STATED]
@@ -153,7 +153,7 @@ def test_a_replacing_item_carries_the_old_tick_and_a_removed_item_counts_nowhere
     expect(page.locator(".pb-progress")).to_contain_text("1 of 2 done")
     assert PREFIX + SIMPLER in saved(page), "progress of a removed item is kept until a reset"
     page.goto("playbooks/")
-    expect(page.locator('tr[data-playbook-id="problem-fit"] .pb-row-progress')).to_contain_text("1 of 2 done")
+    expect(page.locator('tr[data-playbook-id="problem-fit"] .pb-row-progress').first).to_contain_text("1 of 2 done")
 
     page.goto(PAGE)  # unticking the new item wins over the tick saved under its old id
     box(page, "problem-fit/success-metric-agreed").uncheck()
@@ -187,12 +187,12 @@ def test_tables_show_each_playbooks_progress(page: Page) -> None:
     open_checklist(page)
     box(page, STATED).check()
     page.goto("strategy/")
-    cell = page.locator('tr[data-playbook-id="problem-fit"] .pb-row-progress')
+    cell = page.locator('tr[data-playbook-id="problem-fit"] .pb-row-progress').first
     expect(cell).to_have_text("1 of 3 done\nMust: 1 of 1")
     assert cell.locator("progress").evaluate("e => [e.value, e.max]") == [1, 3]
     expect(page.locator(".pb-table th").last).to_have_text("Your progress")
     page.goto("playbooks/")
-    expect(page.locator('tr[data-playbook-id="bias-check"] .pb-row-progress')).to_have_text("0 of 2 done\nMust: 0 of 1")
+    expect(page.locator('tr[data-playbook-id="bias-check"] .pb-row-progress').first).to_have_text("0 of 2 done\nMust: 0 of 1")
 
 
 def test_filters_hide_items_but_never_change_saved_progress(page: Page) -> None:
@@ -394,7 +394,7 @@ def test_corrupted_or_foreign_storage_values_are_ignored(page: Page) -> None:
     box(page, STATED).check()  # a corrupted entry is simply overwritten
     assert json.loads(saved(page)[PREFIX + STATED])["done"] is True
     page.goto("playbooks/")
-    expect(page.locator('tr[data-playbook-id="bias-check"] .pb-row-progress')).to_contain_text("0 of 2 done")
+    expect(page.locator('tr[data-playbook-id="bias-check"] .pb-row-progress').first).to_contain_text("0 of 2 done")
     page.once("dialog", lambda dialog: dialog.accept())
     open_checklist(page)
     page.once("dialog", lambda dialog: dialog.accept())
