@@ -43,6 +43,7 @@ def _sanitise(fragment: str) -> str:
                      link_rel="noopener noreferrer nofollow")
 
 
+@lru_cache(maxsize=65536)  # pure: the same text appears on several pages
 def block(text: str | None) -> Markup:
     """Paragraphs and lists from a why/how/summary/intro field."""
     if not text:
@@ -54,6 +55,7 @@ def block(text: str | None) -> Markup:
     return Markup(_sanitise(parser.convert(text)))
 
 
+@lru_cache(maxsize=65536)  # pure: the same text appears on several pages
 def inline(text: str | None) -> Markup:
     """Emphasis, code and links inside one line (the checklist sentence, titles)."""
     if not text:
@@ -67,6 +69,7 @@ def inline(text: str | None) -> Markup:
     return Markup(html.escape(text.strip(), quote=False))
 
 
+@lru_cache(maxsize=65536)  # pure: the same text appears on several pages
 def plain(text: str | None) -> str:
     """Text without Markdown markers, for titles, descriptions and exports that are not HTML."""
     if not text:

@@ -12,6 +12,7 @@ import html
 import posixpath
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import jinja2
 import yaml
@@ -46,6 +47,7 @@ def entry_anchor(entry_id: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", entry_id.lower())) or "entry"
 
 
+@lru_cache(maxsize=65536)
 def page_url(src_uri: str, *, directory_urls: bool = True) -> str:
     """The URL MkDocs gives a Markdown file, relative to the site root."""
     stem, _ = posixpath.splitext(src_uri)
@@ -57,6 +59,7 @@ def page_url(src_uri: str, *, directory_urls: bool = True) -> str:
     return stem + "/"
 
 
+@lru_cache(maxsize=262144)
 def relative_url(target: str, source: str) -> str:
     """`target` as seen from the page at `source` (both relative to the site root)."""
     base = source if source.endswith("/") or not source else posixpath.dirname(source) + "/"
