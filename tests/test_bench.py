@@ -1,0 +1,125 @@
+"""The benchmark script runs end to end, and the validation fast path it led to is safe.
+
+The benchmark reports figures and never fails on a time, so these tests assert that it runs
+and prints its tables, never how fast anything was.
+"""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import FIXTURE_LIBRARY, REPO
+from playbook.load import check_library
+from playbook.validate import is_valid, validator
+
+
+@pytest.mark.slow
+def test_quick_benchmark_prints_every_table_and_writes_the_page(tmp_path):
+    page = tmp_path / "performance.md"
+    result = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--keep", str(tmp_path / "work"),
+         "--output", str(page)],
+        capture_output=True, text=True, timeout=900, cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    for heading in ("### Validation", "### Site build", "### Output", "### Checklist assets", "### Targets"):
+        assert heading in result.stdout
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| 100 |")]
+    assert len(rows) == 3  # one row for 100 playbooks in each of the three size tables
+    assert "| `docs/assets/checklist.js` |" in result.stdout
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: Performance\n---\n")
+    assert result.stdout.strip() in text
+
+
+# -- the fast validity check in front of jsonschema -------------------------------------------------
+
+
+def _base_documents() -> list[dict]:
+    checked = check_library(FIXTURE_LIBRARY)
+    assert not checked.problems
+    return [s.data for s in checked.playbooks]
+
+
+BASES = _base_documents()
+
+# Characters the schema's patterns and lengths care about, including the ones where regex
+# engines disagree on "whitespace" (U+001C, U+0085, U+00A0, U+2028) and line ends.
+_CHARS = st.sampled_from(list("ab-Z09/ .:_") + ["\n", "\r", "\t", "\x1c", "\x85", "\xa0", "\u2028", "é"])
+_TEXT = st.one_of(
+    st.text(_CHARS, max_size=12),
+    st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\n?\Z"),
+    st.from_regex(r"\A[a-z0-9]+(-[a-z0-9]+)*\n?\Z"),
+    st.sampled_from(["must", "should", "could", "product-manager", "discover", "strategy", "https://example.org/a",
+                     "1.0", "2026-02-30", "2026-02-28", "x" * 201, "", " ", "MAP 1.1"]),
+)
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 1200) | st.floats(allow_nan=False, width=32) | _TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def _places(node, path=()):
+    yield path
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in children:
+        yield from _places(value, path + (key,))
+
+
+def _at(node, path):
+    for key in path:
+        node = node[key]
+    return node
+
+
+def _mutate(document: dict, data: st.DataObject) -> dict:
+    """One change: mostly new text in place of a text field (near-valid documents are where the
+    two validators could disagree), else a value of another shape, a deletion or an extra key."""
+    action = data.draw(st.sampled_from(["retext", "retext", "retext", "replace", "delete", "add"]))
+    places = [p for p in _places(document) if p]
+    if action == "retext":
+        places = [p for p in places if isinstance(_at(document, p), str)]
+    path = data.draw(st.sampled_from(places))
+    parent = _at(document, path[:-1])
+    if action == "retext":
+        parent[path[-1]] = data.draw(_TEXT)
+    elif action == "delete":
+        del parent[path[-1]]
+    elif action == "add" and isinstance(parent, dict):
+        parent[data.draw(_TEXT)] = data.draw(_VALUES)
+    else:
+        parent[path[-1]] = data.draw(_VALUES)
+    return document
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_fast_check_never_passes_a_document_that_jsonschema_rejects(data):
+    document = copy.deepcopy(data.draw(st.sampled_from(BASES)))
+    for _ in range(data.draw(st.integers(1, 3))):
+        if isinstance(document, dict) and document:
+            document = _mutate(document, data)
+    if is_valid("playbook")(document):
+        assert list(validator("playbook").iter_errors(document)) == []
+
+
+def test_fast_check_passes_valid_playbooks_so_jsonschema_is_skipped_for_them():
+    assert all(is_valid("playbook")(document) for document in BASES)
+    frameworks = check_library(FIXTURE_LIBRARY).frameworks
+    assert frameworks and all(is_valid("framework")(s.data) for s in frameworks)
+
+
+def test_fast_check_defers_to_jsonschema_where_patterns_differ():
+    """`$` matches before a final newline in Python's re; fastjsonschema anchors at the very end.
+    The fast check then says "not sure" and jsonschema, which decides, finds the title valid."""
+    document = copy.deepcopy(BASES[0])
+    document["title"] = "A title that ends in a newline\n"
+    assert not is_valid("playbook")(document)
+    assert list(validator("playbook").iter_errors(document)) == []
