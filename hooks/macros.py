@@ -39,19 +39,18 @@ def define_env(env: Any) -> None:
     options = (config.get("extra") or {}).get("playbook") or {}
     root = Path(config.config_file_path or ".").resolve().parent / options.get("data", "playbook_data")
 
-    made: dict[int, Renderer] = {}  # one renderer per library in this build: templates compile once
+    made: list[Renderer] = []  # define_env runs once per build: read the data and compile templates once
 
     def renderer() -> Renderer:
-        checked = check_library_cached(root)
-        if checked.problems:  # the build hook reports them; macros must not hide that report
-            raise ValueError(f"the playbook data has {len(checked.problems)} problem(s); run `playbook validate`")
-        library = build(checked)
-        if id(library) not in made:
+        if not made:
+            checked = check_library_cached(root)
+            if checked.problems:  # the build hook reports them; macros must not hide that report
+                raise ValueError(f"the playbook data has {len(checked.problems)} problem(s); "
+                                 "run `playbook validate`")
             interval = int(options.get("review_interval_days", DEFAULT_REVIEW_INTERVAL_DAYS))
-            made.clear()
-            made[id(library)] = Renderer(library, directory_urls=config["use_directory_urls"],
-                                         review_interval_days=interval)
-        return made[id(library)]
+            made.append(Renderer(build(checked), directory_urls=config["use_directory_urls"],
+                                 review_interval_days=interval))
+        return made[0]
 
     @env.macro
     def checklist(playbook_id: str, level: str | None = None, stage: str | None = None,

@@ -25,13 +25,14 @@ from . import pdf as pdf_export
 from . import plan as planning
 from . import stale as review
 from .export import FORMATS
-from .load import DEFAULT_ROOT, FRAMEWORKS_DIR, build, check_library
+from .load import DEFAULT_ROOT, FRAMEWORKS_DIR, Checked, build, check_library
 from .problems import Problem, did_you_mean
 from .source import read_source
-from .validate import check_playbooks, schema_dir
+from .validate import ID, check_playbooks, schema_dir
 from .vocab import CATEGORIES
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+FIX_FIRST = "fix them first (see `playbook validate`)."
 
 
 class UsageError(Exception):
@@ -204,6 +205,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def _library_root(root: Path) -> Path:
+    """`root` if it is a folder, else a usage error that says how to point at the library."""
+    if not root.is_dir():
+        raise UsageError(f"library folder not found: {root} (run from the repository root or pass --root)")
+    return root
+
+
+def _checked_or_report(root: Path, consequence: str) -> Checked | None:
+    """The checked library, or None after printing its problems and `consequence` on stderr."""
+    checked = check_library(_library_root(root))
+    if not checked.problems:
+        return checked
+    for problem in checked.problems:
+        print(problem.format(), file=sys.stderr)
+    print(f"{len(checked.problems)} problem(s) found; {consequence}", file=sys.stderr)
+    return None
+
+
 # -- validate -------------------------------------------------------------------------------------
 
 
@@ -229,9 +248,7 @@ def _validate(args: argparse.Namespace) -> int:
     for path in args.paths:
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
-    root = args.root or find_root(args.paths)
-    if not root.is_dir():
-        raise UsageError(f"library folder not found: {root} (run from the repository root or pass --root)")
+    root = _library_root(args.root or find_root(args.paths))
     checked = check_library(root)
     problems = list(checked.problems)
     targets = [p.resolve() for p in args.paths]
@@ -269,24 +286,10 @@ def _format(problem: Problem, style: str, level: str = "error") -> str:
 
 
 def _export(args: argparse.Namespace) -> int:
-    root = args.root or DEFAULT_ROOT
-    if not root.is_dir():
-        raise UsageError(f"library folder not found: {root} (run from the repository root or pass --root)")
-    checked = check_library(root)
-    if checked.problems:
-        for problem in checked.problems:
-            print(problem.format(), file=sys.stderr)
-        print(f"{len(checked.problems)} problem(s) found; nothing exported.", file=sys.stderr)
+    checked = _checked_or_report(args.root or DEFAULT_ROOT, "nothing exported.")
+    if checked is None:
         return EXIT_PROBLEMS
-    text = FORMATS[args.format](build(checked))
-    if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = args.output.with_name(args.output.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8", newline="")
-        os.replace(tmp, args.output)
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    _write(FORMATS[args.format](build(checked)), args.output)
     return EXIT_OK
 
 
@@ -319,12 +322,10 @@ items:
 def _new(args: argparse.Namespace) -> int:
     if args.category not in CATEGORIES:
         raise UsageError(f"unknown category '{args.category}'; expected one of: {', '.join(CATEGORIES)}")
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.id) or not 2 <= len(args.id) <= 64:
+    if not ID.fullmatch(args.id) or not 2 <= len(args.id) <= 64:
         raise UsageError(f"'{args.id}' is not a valid id: use 2-64 lowercase letters and digits joined by "
                          "single hyphens, e.g. 'model-choice'")
-    root = args.root or DEFAULT_ROOT
-    if not root.is_dir():
-        raise UsageError(f"library folder not found: {root} (run from the repository root or pass --root)")
+    root = _library_root(args.root or DEFAULT_ROOT)
     checked = check_library(root)
     for source in checked.playbooks:
         if source.path.stem == args.id:
@@ -363,15 +364,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _stale(args: argparse.Namespace) -> int:
-    root = args.root or DEFAULT_ROOT
-    if not root.is_dir():
-        raise UsageError(f"library folder not found: {root} (run from the repository root or pass --root)")
-    checked = check_library(root)
-    if checked.problems:
-        for problem in checked.problems:
-            print(problem.format(), file=sys.stderr)
-        print(f"{len(checked.problems)} problem(s) found; fix them first (see `playbook validate`).",
-              file=sys.stderr)
+    checked = _checked_or_report(args.root or DEFAULT_ROOT, FIX_FIRST)
+    if checked is None:
         return EXIT_PROBLEMS
     as_of = args.as_of or dt.date.today()
     due = review.due_for_review(checked, as_of=as_of, default_interval=args.interval_days)
@@ -389,9 +383,7 @@ def _links(args: argparse.Namespace) -> int:
     for path in args.paths:
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
-    root = args.root or find_root(args.paths)
-    if not root.is_dir():
-        raise UsageError(f"library folder not found: {root} (run from the repository root or pass --root)")
+    root = _library_root(args.root or find_root(args.paths))
     found, unreadable = link_check.citations(root, args.paths)
     for problem in unreadable:
         print(_format(problem, args.format), file=sys.stderr)
@@ -425,13 +417,8 @@ def _pdf(args: argparse.Namespace) -> int:
 
 def _plan(args: argparse.Namespace) -> int:
     root = args.root or DEFAULT_ROOT
-    if not root.is_dir():
-        raise UsageError(f"library folder not found: {root} (run from the repository root or pass --root)")
-    checked = check_library(root)
-    if checked.problems:
-        for problem in checked.problems:
-            print(problem.format(), file=sys.stderr)
-        print(f"{len(checked.problems)} problem(s) found; fix them first (see `playbook validate`).", file=sys.stderr)
+    checked = _checked_or_report(root, FIX_FIRST)
+    if checked is None:
         return EXIT_PROBLEMS
     library = build(checked)
     known = [t.id for t in library.traits]

@@ -53,13 +53,7 @@ class Item:
 
     def to_data(self) -> dict[str, Any]:
         """The item as it is written in YAML (only the fields it has), for export."""
-        data = _present(self, exclude={"playbook_id", "line", "refs"})
-        if self.refs:
-            refs: dict[str, list[str]] = {}
-            for ref in self.refs:
-                refs.setdefault(ref.framework, []).append(ref.entry)
-            data = _insert_after(data, "how", "refs", refs)
-        return data
+        return _present(self, exclude={"playbook_id", "line"}, convert={"refs": _refs_as_data})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,24 +89,16 @@ class Playbook:
 
     def to_data(self) -> dict[str, Any]:
         """The playbook as it is written in YAML plus its `url`, for export."""
-        data: dict[str, Any] = {}
-        for f in fields(self):
-            if f.name in ("path",):
-                continue
-            value = getattr(self, f.name)
-            if f.name == "items":
-                value = [item.to_data() for item in self.items]
-            elif f.name == "links":
-                value = [{"title": link.title, "url": link.url} for link in self.links]
-            elif isinstance(value, tuple):
-                value = list(value)
-            if value is None or value == []:
-                if f.name != "items":
-                    continue
-            data[f.name] = value
-            if f.name == "category":
-                data["url"] = self.url
-        return data
+        data = _present(self, exclude={"path"}, convert={
+            "items": lambda items: [item.to_data() for item in items],
+            "links": lambda links: [{"title": link.title, "url": link.url} for link in links],
+        })
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            out[key] = value
+            if key == "category":
+                out["url"] = self.url
+        return out
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -265,28 +251,24 @@ def build_traits(data: Mapping[str, Any]) -> tuple[Trait, ...]:
                  for t in data["traits"])
 
 
-def _present(obj: Any, *, exclude: set[str]) -> dict[str, Any]:
+def _present(obj: Any, *, exclude: set[str], convert: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The fields `obj` has (not None, not empty), under their YAML names, as plain data."""
     data: dict[str, Any] = {}
     for f in fields(obj):
-        if f.name in exclude:
-            continue
         value = getattr(obj, f.name)
-        if value is None or value == ():
+        if f.name in exclude or value is None or value == ():
             continue
-        data[f.name] = list(value) if isinstance(value, tuple) else value
+        if convert and f.name in convert:
+            value = convert[f.name](value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        data[f.name] = value
     return data
 
 
-def _insert_after(data: dict[str, Any], after: str, key: str, value: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    placed = False
-    order = ["id", "text", "level", "owner", "stage", "why", "how"]
-    position = order.index(after)
-    for k, v in data.items():
-        if not placed and k not in order[: position + 1]:
-            out[key] = value
-            placed = True
-        out[k] = v
-    if not placed:
-        out[key] = value
-    return out
+def _refs_as_data(refs: tuple[Reference, ...]) -> dict[str, list[str]]:
+    """`refs` as written in YAML: framework id -> entry ids."""
+    data: dict[str, list[str]] = {}
+    for ref in refs:
+        data.setdefault(ref.framework, []).append(ref.entry)
+    return data

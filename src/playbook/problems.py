@@ -10,8 +10,16 @@ from pathlib import Path
 from typing import Iterable
 
 
-# A file name holding a line break could forge a second problem line: show such characters escaped.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# A problem is one line: line breaks and other control characters that come from the data (keys,
+# values, file names) are shown escaped, so data can never print a forged `PATH:LINE:COL:` line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` with control characters written as escapes (`\\n`, `\\x1b`, `\\u2028`)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, kw_only=True, order=True)
@@ -24,18 +32,22 @@ class Problem:
     json_path: str
     message: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "json_path", one_line(self.json_path))
+        object.__setattr__(self, "message", one_line(self.message))
+
     def display_path(self, cwd: Path | None = None) -> str:
         """The path as the user would type it: relative to the current folder when inside it."""
         here = (cwd or Path.cwd()).resolve()
         path = self.path.resolve() if self.path.is_absolute() else (here / self.path)
         try:
-            return os.path.relpath(path, here) if path.is_relative_to(here) else str(path)
+            shown = os.path.relpath(path, here) if path.is_relative_to(here) else str(path)
         except ValueError:  # another drive on Windows
-            return str(path)
+            shown = str(path)
+        return one_line(shown)
 
     def format(self, cwd: Path | None = None) -> str:
-        path = _CONTROL.sub(lambda m: repr(m.group())[1:-1], self.display_path(cwd))
-        return f"{path}:{self.line}:{self.column}: {self.json_path}: {self.message}"
+        return f"{self.display_path(cwd)}:{self.line}:{self.column}: {self.json_path}: {self.message}"
 
 
 class ProblemsFound(Exception):

@@ -6,7 +6,6 @@ import html
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -254,22 +253,7 @@ def check_playbooks(playbooks: list[Source], frameworks: list[Source],
         if _is_mapping(source):
             problems.extend(_check_one_playbook(source, playbook_index, registries))
             problems.extend(_check_conditions(source, trait_ids))
-    return [_one_line(p) for p in problems]
-
-
-# Line breaks and other control characters from keys and values, shown escaped: a problem is one
-# line, and data must not be able to print a line of its own (a forged `PATH:LINE:COL:` report).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _one_line(problem: Problem) -> Problem:
-    if not _CONTROL.search(problem.message) and not _CONTROL.search(problem.json_path):
-        return problem
-
-    def escape(text: str) -> str:
-        return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
-
-    return replace(problem, message=escape(problem.message), json_path=escape(problem.json_path))
+    return problems
 
 
 def _registries(frameworks: list[Source], problems: list[Problem]) -> dict[str, set[str]]:
@@ -417,7 +401,8 @@ def _check_link_schemes(source: Source, path: JsonPath, text: Any) -> Iterator[P
                                        "links may only use http, https or mailto, or be relative")
 
 
-_RELATED = re.compile(r"^([a-z0-9]+(-[a-z0-9]+)*/)?[a-z0-9]+(-[a-z0-9]+)*$")
+ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # the schema's kebab-case id, for checks outside it
+_RELATED = re.compile(rf"^(?:{ID.pattern}/)?{ID.pattern}$")
 
 
 def _check_related(source: Source, index_: int, item: dict[str, Any], playbook_id: str | None,
@@ -473,7 +458,6 @@ def _check_refs(source: Source, index_: int, item: dict[str, Any],
 # Product traits: the vocabulary in traits.yaml, and the conditions playbooks and items declare
 
 CONDITION_FIELDS = ("applies_when", "skip_when")
-_TRAIT_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def _trait_ids(traits: Source | None, problems: list[Problem]) -> set[str] | None:
@@ -511,7 +495,7 @@ def _check_conditions(source: Source, known: set[str] | None) -> Iterator[Proble
         for prefix, node in places:
             for field in CONDITION_FIELDS:
                 for position, trait in _trait_list(node.get(field)):
-                    if trait in known or not _TRAIT_ID.match(trait):
+                    if trait in known or not ID.fullmatch(trait):
                         continue  # a malformed id was reported by the schema
                     hint = did_you_mean(trait, sorted(known)) or (
                         f" Known traits: {', '.join(sorted(known))}." if known else
