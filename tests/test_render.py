@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
+import jinja2
 import pytest
 from bs4 import BeautifulSoup
 
 from conftest import FIXTURE_LIBRARY
 from playbook.load import load_library
-from playbook.render import Renderer, entry_anchor, page_url, relative_url
+from playbook.render import Renderer, entry_anchor, page_url, relative_url, root_prefix
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +61,13 @@ def test_relative_urls(target, source, expected):
     assert relative_url(target, source) == expected
 
 
+@pytest.mark.parametrize(("page", "expected"), [
+    ("", ""), ("playbooks/", "../"), ("ethics/y/", "../../"), ("index.html", ""), ("b/c.html", "../"),
+    ("guides/roles/security/", "../../../")])
+def test_root_prefix_leads_from_a_page_to_the_site_root(page, expected):
+    assert root_prefix(page) == expected
+
+
 def test_page_urls_follow_mkdocs_rules():
     assert page_url("ethics/index.md") == "ethics/"
     assert page_url("ethics/bias.md") == "ethics/bias/"
@@ -69,3 +79,46 @@ def test_page_urls_follow_mkdocs_rules():
     ("Dangerous, Violent, or Hateful Content", "dangerous-violent-or-hateful-content")])
 def test_entry_anchors(entry, anchor):
     assert entry_anchor(entry) == anchor
+
+
+def test_each_item_is_rendered_once_per_build_whatever_the_pages_that_show_it(monkeypatch):
+    """Items appear on their playbook's page, both print packs, the plan page and (through the
+    macros, with a second renderer) hand-written pages; the item template runs once per item."""
+    library = load_library(FIXTURE_LIBRARY)  # a fresh build, as each site build has
+    rendered: list[str] = []
+    original = jinja2.Template.render
+
+    def counting(self, *args, **kwargs):
+        if self.name == "_item.html.j2":
+            rendered.append(kwargs["item"].global_id)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counting)
+    pages = Renderer(library).pages()
+    macros = Renderer(library)  # what hooks/macros.py makes for the same build
+    embedded = macros.checklist(library.playbook("problem-fit"), page="guides/roles/security/", embedded=True)
+    assert sorted(rendered) == sorted(i.global_id for i in library.items())
+    # Each page got its own ids and links, filled into the one rendering.
+    own = BeautifulSoup(pages["strategy/problem-fit.md"], "html.parser")
+    item = own.select_one('li[data-item-id="problem-fit/user-problem-stated"]')
+    assert item.select_one("h3")["id"] == "user-problem-stated"
+    assert item.select_one("a.pb-item__link")["href"] == "#user-problem-stated"
+    pack = BeautifulSoup(pages["print/index.md"], "html.parser")
+    item = pack.select_one('li[data-item-id="problem-fit/user-problem-stated"]')
+    assert item.select_one("h4")["id"] == "problem-fit--user-problem-stated"
+    assert item.select_one("a.pb-item__link")["href"] == "../strategy/problem-fit/#user-problem-stated"
+    item = BeautifulSoup(str(embedded), "html.parser").select_one('li[data-item-id="problem-fit/user-problem-stated"]')
+    assert item.select_one("a.pb-item__link")["href"] == "../../../strategy/problem-fit/#user-problem-stated"
+    assert all("{slot:" not in text for text in pages.values())
+
+
+def test_text_shaped_like_a_slot_stays_literal(tmp_path: Path):
+    root = shutil.copytree(FIXTURE_LIBRARY, tmp_path / "library")
+    path = root / "strategy" / "problem-fit.yaml"
+    text = "Write the user problem in one paragraph that does not mention AI."
+    path.write_text(path.read_text(encoding="utf-8").replace(text, "Keep {slot:x:root} and {slot:root} as typed."),
+                    encoding="utf-8")
+    library = load_library(root)
+    page = Renderer(library).playbook_page(library.playbook("problem-fit"))
+    title = BeautifulSoup(page, "html.parser").select_one("#user-problem-stated").get_text()
+    assert title == "Keep {slot:x:root} and {slot:root} as typed."

@@ -11,7 +11,8 @@ import datetime as dt
 import html
 import posixpath
 import re
-from collections.abc import Iterable
+import secrets
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import jinja2
@@ -70,6 +71,47 @@ def relative_url(target: str, source: str) -> str:
     return rel + (f"#{fragment}" if fragment else "")
 
 
+@lru_cache(maxsize=4096)
+def root_prefix(page: str) -> str:
+    """The way up from the page at `page` to the site root: '' for the root, '../../' for 'a/b/'."""
+    directory = page if page.endswith("/") else posixpath.dirname(page)
+    return "../" * sum(1 for part in directory.split("/") if part)
+
+
+# What an item's HTML needs from the page that shows it (see _item.html.j2).
+SLOTS = ("root", "own", "anchor", "heading", "when_attrs", "when")
+
+
+class Fragment:
+    """HTML rendered once, with named slots for what depends on the page that shows it.
+
+    A library's items appear on several pages (the playbook's own page, the print packs, the plan
+    page, hand-written pages through the macros); rendering each item once per build and filling
+    in a few short strings per page costs a join instead of a template run per page.
+    """
+
+    __slots__ = ("_parts",)
+
+    def __init__(self, text: str, marker: re.Pattern[str]):
+        self._parts = marker.split(text)  # literal, slot name, literal, ..., literal
+
+    def fill(self, values: Mapping[str, str]) -> str:
+        parts = list(self._parts)
+        parts[1::2] = [values[name] for name in parts[1::2]]
+        return "".join(parts)
+
+
+_FRAGMENTS: list[tuple[Library, bool, dict[str, Fragment]]] = []
+
+
+def _shared_fragments(library: Library, directory_urls: bool) -> dict[str, Fragment]:
+    """Item fragments depend only on the library and the URL style, so the renderers of one build
+    (the build hook's and the macros') share them. Only the last library's are kept."""
+    if not (_FRAGMENTS and _FRAGMENTS[0][0] is library and _FRAGMENTS[0][1] == directory_urls):
+        _FRAGMENTS[:] = [(library, directory_urls, {})]
+    return _FRAGMENTS[0][2]
+
+
 class Renderer:
     """Renders pages of one library for one site configuration."""
 
@@ -85,6 +127,7 @@ class Renderer:
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
+            auto_reload=False,  # package templates do not change while a build runs
         )
         self.env.filters.update(block=markup.block, inline=markup.inline, plain=markup.plain,
                                 prefix=lambda value, p: p + value)
@@ -92,6 +135,11 @@ class Renderer:
                                 library=library, site_version=__version__, today=self.today,
                                 review=self.review)
         self._frameworks = {f.id: f for f in library.frameworks}
+        # Slot markers are random per renderer, so no text from YAML can contain one.
+        token = secrets.token_hex(12)
+        self._slot_markers = {name: Markup(f"{{slot:{token}:{name}}}") for name in SLOTS}
+        self._slot_pattern = re.compile(rf"\{{slot:{token}:(\w+)\}}")
+        self._fragments = _shared_fragments(library, directory_urls)
 
     def review(self, playbook: Playbook) -> Review:
         """The playbook's review schedule under this site's default interval."""
@@ -121,27 +169,28 @@ class Renderer:
 
     # -- fragments ----------------------------------------------------------------------------
 
+    def item_fragment(self, item: Item) -> Fragment:
+        """The item's HTML with slots for the page (see SLOTS), rendered once per renderer."""
+        fragment = self._fragments.get(item.global_id)
+        if fragment is None:
+            text = self.env.get_template("_item.html.j2").render(
+                item=item, slot=self._slot_markers, ref_target=self._ref_target, item_target=self._item_target,
+                ref_title=self._ref_title, ref_name=self._ref_name)
+            fragment = self._fragments[item.global_id] = Fragment(text, self._slot_pattern)
+        return fragment
+
     def checklist(self, playbook: Playbook, *, page: str, embedded: bool = False,
                   items: Iterable[Item] | None = None) -> Markup:
-        """The checklist of `playbook` as HTML, for the page whose URL is `page`."""
+        """The checklist of `playbook` as HTML, for the page whose URL is `page`. Embedded (in a
+        print pack or a hand-written page) its element ids carry the playbook id as a prefix, and
+        links to the playbook's own items lead to its page."""
         chosen = tuple(items) if items is not None else playbook.items
         own = self.playbook_url(playbook)
-        link = "" if not embedded and own == page else relative_url(own, page)
-
-        def item_url(global_id: str) -> str:
-            target = self.library.item(global_id)
-            assert target is not None  # validation guarantees related ids resolve
-            other = self.library.playbook(target.playbook_id)
-            assert other is not None
-            if other.id == playbook.id and not embedded:
-                return f"#{target.id}"
-            return relative_url(f"{self.playbook_url(other)}#{target.id}", page)
-
+        slots = {"root": root_prefix(page), "own": "" if not embedded and own == page else relative_url(own, page),
+                 "anchor": f"{playbook.id}--" if embedded else "", "heading": "4" if embedded else "3",
+                 "when_attrs": "", "when": ""}
         html_text = self.env.get_template("checklist.html.j2").render(
-            playbook=playbook, items=chosen, anchor_prefix=f"{playbook.id}--" if embedded else "",
-            heading=4 if embedded else 3, link=link, item_url=item_url,
-            ref_url=lambda ref: self._ref_url(ref, page), ref_title=self._ref_title, ref_name=self._ref_name,
-        )
+            playbook=playbook, entries=[Markup(self.item_fragment(item).fill(slots)) for item in chosen])
         return Markup(html_text.strip())
 
     def playbook_heading(self, playbook: Playbook, *, page: str, count: int | None = None,
@@ -162,10 +211,17 @@ class Renderer:
     def framework_url(self, framework: Framework) -> str:
         return self.url_of(f"{FRAMEWORKS_DIR}/{framework.id}.md")
 
-    def _ref_url(self, ref: Reference, page: str) -> str:
-        """The entry on our crosswalk page, which lists every item covering it and links the source."""
+    def _ref_target(self, ref: Reference) -> str:
+        """The entry on our crosswalk page, which lists every item covering it and links the source
+        (from the site root)."""
         framework = self._frameworks[ref.framework]
-        return relative_url(f"{self.framework_url(framework)}#{entry_anchor(ref.entry)}", page)
+        return f"{self.framework_url(framework)}#{entry_anchor(ref.entry)}"
+
+    def _item_target(self, item: Item) -> str:
+        """The item on its playbook's page (from the site root)."""
+        playbook = self.library.playbook(item.playbook_id)
+        assert playbook is not None  # validation guarantees every item's playbook and related ids
+        return f"{self.playbook_url(playbook)}#{item.id}"
 
     def _ref_title(self, ref: Reference) -> str:
         framework = self._frameworks[ref.framework]
@@ -301,10 +357,18 @@ class Renderer:
         items = planning.ordered_items(self.library)
         playbooks = {p.id: p for p in self.library.playbooks}
 
-        def entry(item: Item) -> dict[str, object]:
+        when_template = self.env.get_template("_when.html.j2")
+        root = root_prefix(page)
+
+        def entry(item: Item) -> Markup:
+            """The item as on a print pack, with the playbook it comes from and its condition."""
             playbook = playbooks[item.playbook_id]
-            return {"item": item, "playbook": playbook, "link": relative_url(self.playbook_url(playbook), page),
-                    "when": planning.condition(item, playbook)}
+            link = relative_url(self.playbook_url(playbook), page)
+            when = planning.condition(item, playbook)
+            attributes = "".join(Markup(' {}="{}"').format(name, value) for name, value in when.attributes().items())
+            return Markup(self.item_fragment(item).fill({
+                "root": root, "own": link, "anchor": f"{playbook.id}--", "heading": "4", "when_attrs": attributes,
+                "when": "\n" + when_template.render(item=item, link=link, when=when)}))
 
         def title(vocabulary: dict, key: str | None, missing: str) -> str:
             return vocabulary[key].title if key in vocabulary else missing
@@ -326,17 +390,7 @@ class Renderer:
             must_count=sum(1 for i in items if i.level == "must"),
             playbook_count=len({i.playbook_id for i in items}),
             universal_count=sum(1 for i in items if not planning.condition(i, playbooks[i.playbook_id])),
-            heading=4,
-            item_url=lambda global_id: self._item_link(global_id, page),
-            ref_url=lambda ref: self._ref_url(ref, page), ref_title=self._ref_title, ref_name=self._ref_name,
         )
-
-    def _item_link(self, global_id: str, page: str) -> str:
-        target = self.library.item(global_id)
-        assert target is not None  # validation guarantees related ids resolve
-        other = self.library.playbook(target.playbook_id)
-        assert other is not None
-        return relative_url(f"{self.playbook_url(other)}#{target.id}", page)
 
     def pages(self) -> dict[str, str]:
         """Every generated page: docs-relative Markdown file name -> content."""
@@ -370,4 +424,7 @@ def front_matter(*, title: str, tags: Iterable[str] = (), hide: Iterable[str] = 
     if search_exclude:
         meta["search"] = {"exclude": True}
     # safe_dump quotes whatever needs quoting; Markup keeps Jinja from HTML-escaping the YAML.
-    return Markup(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000).strip())
+    return Markup(yaml.dump(meta, Dumper=_SAFE_DUMPER, sort_keys=False, allow_unicode=True, width=1000).strip())
+
+
+_SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter when PyYAML has it
