@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import collector
 from .model import Library, build_framework, build_playbook, build_traits
 from .problems import Problem, ProblemsFound
 from .source import Source, read_source
@@ -48,6 +49,11 @@ def discover(root: Path) -> tuple[list[Path], list[Path], list[Problem]]:
 
 def check_library(root: Path = DEFAULT_ROOT) -> Checked:
     """Read every file under `root` and collect every problem; never raises for bad data."""
+    with collector.held_off():
+        return _check_library(root)
+
+
+def _check_library(root: Path) -> Checked:
     playbook_paths, framework_paths, problems = discover(root)
     playbooks = tuple(read_source(p) for p in playbook_paths)
     frameworks = tuple(read_source(p) for p in framework_paths)
@@ -75,7 +81,8 @@ def build(checked: Checked) -> Library:
     last = _built.get("last")
     if last is not None and last[0] is checked:
         return last[1]
-    library = _build(checked)
+    with collector.held_off():
+        library = _build(checked)
     _built["last"] = (checked, library)
     return library
 

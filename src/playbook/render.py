@@ -19,7 +19,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from . import __version__, markup
+from . import __version__, collector, markup
 from . import plan as planning
 from .model import Framework, Item, Library, Playbook, Reference
 from .stale import DEFAULT_REVIEW_INTERVAL_DAYS, Review, review
@@ -170,7 +170,7 @@ class Renderer:
     # -- fragments ----------------------------------------------------------------------------
 
     def item_fragment(self, item: Item) -> Fragment:
-        """The item's HTML with slots for the page (see SLOTS), rendered once per renderer."""
+        """The item's HTML with slots for the page (see SLOTS), rendered once per library and URL style."""
         fragment = self._fragments.get(item.global_id)
         if fragment is None:
             text = self.env.get_template("_item.html.j2").render(
@@ -360,15 +360,22 @@ class Renderer:
         when_template = self.env.get_template("_when.html.j2")
         root = root_prefix(page)
 
+        # Most items share their playbook's condition: one paragraph and attribute set for each.
+        conditions: dict[tuple[str, planning.Condition], tuple[str, str]] = {}
+
         def entry(item: Item) -> Markup:
             """The item as on a print pack, with the playbook it comes from and its condition."""
             playbook = playbooks[item.playbook_id]
             link = relative_url(self.playbook_url(playbook), page)
             when = planning.condition(item, playbook)
-            attributes = "".join(Markup(' {}="{}"').format(name, value) for name, value in when.attributes().items())
+            shown = conditions.get((playbook.id, when))
+            if shown is None:
+                shown = conditions[(playbook.id, when)] = (
+                    "".join(Markup(' {}="{}"').format(name, value) for name, value in when.attributes().items()),
+                    "\n" + when_template.render(playbook=playbook, link=link, when=when))
             return Markup(self.item_fragment(item).fill({
-                "root": root, "own": link, "anchor": f"{playbook.id}--", "heading": "4", "when_attrs": attributes,
-                "when": "\n" + when_template.render(item=item, link=link, when=when)}))
+                "root": root, "own": link, "anchor": f"{playbook.id}--", "heading": "4",
+                "when_attrs": shown[0], "when": shown[1]}))
 
         def title(vocabulary: dict, key: str | None, missing: str) -> str:
             return vocabulary[key].title if key in vocabulary else missing
@@ -394,6 +401,10 @@ class Renderer:
 
     def pages(self) -> dict[str, str]:
         """Every generated page: docs-relative Markdown file name -> content."""
+        with collector.held_off():
+            return self._pages()
+
+    def _pages(self) -> dict[str, str]:
         result = {OVERVIEW_URI: self.overview_page(), f"{FRAMEWORKS_DIR}/index.md": self.frameworks_page(),
                   PLAN_URI: self.plan_page()}
         for category in CATEGORIES:
