@@ -82,6 +82,13 @@ def root_prefix(page: str) -> str:
 SLOTS = ("root", "own", "anchor", "heading", "when_attrs", "when")
 
 
+def _item_slots(page: str, *, own: str, anchor: str, heading: int, when_attrs: str = "",
+                when: str = "") -> dict[str, str]:
+    """The values of SLOTS for an item shown on the page at `page`."""
+    return {"root": root_prefix(page), "own": own, "anchor": anchor, "heading": str(heading),
+            "when_attrs": when_attrs, "when": when}
+
+
 class Fragment:
     """HTML rendered once, with named slots for what depends on the page that shows it.
 
@@ -186,9 +193,8 @@ class Renderer:
         links to the playbook's own items lead to its page."""
         chosen = tuple(items) if items is not None else playbook.items
         own = self.playbook_url(playbook)
-        slots = {"root": root_prefix(page), "own": "" if not embedded and own == page else relative_url(own, page),
-                 "anchor": f"{playbook.id}--" if embedded else "", "heading": "4" if embedded else "3",
-                 "when_attrs": "", "when": ""}
+        slots = _item_slots(page, own="" if not embedded and own == page else relative_url(own, page),
+                            anchor=f"{playbook.id}--" if embedded else "", heading=4 if embedded else 3)
         html_text = self.env.get_template("checklist.html.j2").render(
             playbook=playbook, entries=[Markup(self.item_fragment(item).fill(slots)) for item in chosen])
         return Markup(html_text.strip())
@@ -358,7 +364,6 @@ class Renderer:
         playbooks = {p.id: p for p in self.library.playbooks}
 
         when_template = self.env.get_template("_when.html.j2")
-        root = root_prefix(page)
 
         # Most items share their playbook's condition: one paragraph and attribute set for each.
         conditions: dict[tuple[str, planning.Condition], tuple[str, str]] = {}
@@ -373,9 +378,8 @@ class Renderer:
                 shown = conditions[(playbook.id, when)] = (
                     "".join(Markup(' {}="{}"').format(name, value) for name, value in when.attributes().items()),
                     "\n" + when_template.render(playbook=playbook, link=link, when=when))
-            return Markup(self.item_fragment(item).fill({
-                "root": root, "own": link, "anchor": f"{playbook.id}--", "heading": "4",
-                "when_attrs": shown[0], "when": shown[1]}))
+            return Markup(self.item_fragment(item).fill(_item_slots(
+                page, own=link, anchor=f"{playbook.id}--", heading=4, when_attrs=shown[0], when=shown[1])))
 
         def title(vocabulary: dict, key: str | None, missing: str) -> str:
             return vocabulary[key].title if key in vocabulary else missing
@@ -421,6 +425,9 @@ class Renderer:
         return result
 
 
+_SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter when PyYAML has it
+
+
 def front_matter(*, title: str, tags: Iterable[str] = (), hide: Iterable[str] = (),
                  search_exclude: bool = False) -> Markup:
     """YAML front matter for a generated page. The title is HTML-escaped because MkDocs themes
@@ -436,6 +443,3 @@ def front_matter(*, title: str, tags: Iterable[str] = (), hide: Iterable[str] = 
         meta["search"] = {"exclude": True}
     # safe_dump quotes whatever needs quoting; Markup keeps Jinja from HTML-escaping the YAML.
     return Markup(yaml.dump(meta, Dumper=_SAFE_DUMPER, sort_keys=False, allow_unicode=True, width=1000).strip())
-
-
-_SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter when PyYAML has it
