@@ -145,14 +145,19 @@ def build_parser() -> argparse.ArgumentParser:
                      help="include each item's why and how text (default: the checklist only)")
 
     plan = commands.add_parser(
-        "plan", help="list the items that apply to one product, grouped by stage and owner",
+        "plan", help="list the items that apply to one product, grouped by stage, must items first",
         description="Print the review plan of one product: the items that apply to it, grouped by lifecycle "
-                    "stage and owner, must items first. Name each trait the product has with --trait (the "
-                    "questions are in playbook_data/traits.yaml); without --trait, the items that apply to "
-                    "every product. The same list as the site's Plan my review page. md: a task list; json "
-                    "and csv: a review record with empty done and note fields.")
+                    "stage, must items first. Answer yes with --trait for each trait the product has and not "
+                    "sure with --unsure; every other trait is answered no (the questions are in "
+                    "playbook_data/traits.yaml). Items that depend on a not-sure answer stay in the plan, marked "
+                    "with what they depend on. Without options, the items that apply to every product. The same "
+                    "list as the site's Plan my review page. md: a task list; json and csv: a review record "
+                    "with every answer and empty done and note fields.")
     plan.add_argument("--trait", action="append", default=[], metavar="TRAIT",
-                      help="a trait the product has; repeat for each trait")
+                      help="a trait the product has (answer yes); repeat for each trait")
+    plan.add_argument("--unsure", action="append", default=[], metavar="TRAIT",
+                      help="a trait nobody can answer yet (answer not sure); repeat for each trait")
+    plan.add_argument("--product", default="", metavar="NAME", help="the product's name, for the record")
     plan.add_argument("--format", choices=sorted(planning.RECORD_FORMATS), default="md",
                       help="output format (default md)")
     plan.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
@@ -422,15 +427,23 @@ def _plan(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     library = build(checked)
     known = [t.id for t in library.traits]
-    unknown = planning.unknown_traits(library, args.trait)
+    unknown = planning.unknown_traits(library, [*args.trait, *args.unsure])
     if unknown:
         raise UsageError(" ".join(f"unknown trait '{t}'.{did_you_mean(t, known)}" for t in unknown)
                          + (f" Known traits: {', '.join(known)}." if known else
                             f" The library defines no traits ({root / 'traits.yaml'} is missing)."))
-    data = planning.plan_data(library, args.trait)
+    both = [t for t in dict.fromkeys(args.trait) if t in args.unsure]
+    if both:
+        raise UsageError(f"trait '{both[0]}' is given with both --trait and --unsure; answer it once")
+    answers = planning.answers(library, args.trait, args.unsure)
+    for parent in answers.implied:
+        follow_ups = [t.id for t in library.traits if t.requires == parent and answers[t.id] != planning.NO]
+        print(f"note: {' and '.join(follow_ups)} implies '{parent}': answered {answers[parent]}", file=sys.stderr)
+    data = planning.plan_data(library, answers, product=args.product.strip()[:120])
     _write(planning.RECORD_FORMATS[args.format](data), args.output)
     counts = data["counts"]
-    print(f"{counts['items']} item(s) from {counts['playbooks']} playbook(s) apply, {counts['must']} of them must.",
+    print(f"{counts['items']} item(s) from {counts['playbooks']} playbook(s) in the plan, {counts['must']} of them must"
+          + (f"; {counts['depends']} depend on answers that are not sure." if counts["depends"] else "."),
           file=sys.stderr)
     return EXIT_OK
 

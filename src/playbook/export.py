@@ -14,6 +14,14 @@ CSV_COLUMNS = ["playbook_id", "playbook_title", "category", "url", "item_id", "g
                "owner", "stage", "why", "how", "refs", "related", "replaces", "tags"]
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads a cell starting so as a formula
+
+
+def safe_cell(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as text: a leading apostrophe before a formula start."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def ordered(library: Library) -> list[Playbook]:
     """Playbooks in lifecycle order of their categories, then by id: stable across runs."""
     rank = {c: i for i, c in enumerate(CATEGORIES)}
@@ -31,7 +39,7 @@ def to_csv(library: Library) -> str:
     writer.writeheader()
     for playbook in ordered(library):
         for item in playbook.items:
-            writer.writerow({
+            writer.writerow({key: safe_cell(value) for key, value in {
                 "playbook_id": playbook.id, "playbook_title": playbook.title, "category": playbook.category,
                 "url": playbook.url, "item_id": item.id, "global_id": item.global_id, "text": item.text,
                 "level": item.level or "", "owner": item.owner or "", "stage": item.stage or "",
@@ -39,7 +47,7 @@ def to_csv(library: Library) -> str:
                 "refs": "; ".join(f"{r.framework}: {r.entry}" for r in item.refs),
                 "related": " ".join(item.related_ids()), "replaces": " ".join(item.replaces),
                 "tags": " ".join(item.tags),
-            })
+            }.items()})
     return buffer.getvalue()
 
 

@@ -76,3 +76,24 @@ def plain(text: str | None) -> str:
         return ""
     stripped = re.sub(r"<[^>]*>", "", str(block(text)))
     return " ".join(html.unescape(stripped).split())
+
+
+_BLOCKS = re.compile(r"<(p|li|pre|blockquote)\b[^>]*>(.*?)</\1>", re.S)
+
+
+@lru_cache(maxsize=65536)
+def paragraphs(text: str | None) -> tuple[str, ...]:
+    """The paragraphs and list entries of a why/how field as plain text, for pages that build their
+    content from data with `textContent` (list entries keep a leading "• ")."""
+    if not text:
+        return ()
+    rendered = str(block(text))
+    found = []
+    for match in _BLOCKS.finditer(rendered):
+        inner = match.group(2)
+        if match.group(1) in ("blockquote",) or "<p>" in inner and match.group(1) == "li":
+            inner = re.sub(r"</?p>", " ", inner)
+        words = " ".join(html.unescape(re.sub(r"<[^>]*>", "", inner)).split())
+        if words:
+            found.append(("• " if match.group(1) == "li" else "") + words)
+    return tuple(found) or (plain(text),)

@@ -39,6 +39,7 @@ class Item:
     replaces: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     applies_when: tuple[str, ...] = ()
+    applies_when_all: tuple[str, ...] = ()
     skip_when: tuple[str, ...] = ()
     line: int = 0
 
@@ -71,6 +72,7 @@ class Playbook:
     tags: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
     applies_when: tuple[str, ...] = ()
+    applies_when_all: tuple[str, ...] = ()
     skip_when: tuple[str, ...] = ()
     path: Path = field(default=Path(), compare=False)
 
@@ -132,12 +134,18 @@ class Framework:
 
 @dataclass(frozen=True, kw_only=True)
 class Trait:
-    """A yes/no property of a product (`playbook_data/traits.yaml`) that decides what applies to it."""
+    """A yes/no property of a product (`playbook_data/traits.yaml`) that decides what applies to it.
+
+    `label` completes "the product ..." in plain words; pages and records show it, never the id.
+    `requires` names the parent of a follow-up question (asked only when the parent is not "no")."""
 
     id: str
     question: str
+    label: str
     help: str
+    example: str
     group: str | None = None
+    requires: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -202,6 +210,7 @@ def build_item(playbook_id: str, data: Mapping[str, Any], line: int = 0) -> Item
         replaces=tuple(data.get("replaces") or ()),
         tags=tuple(data.get("tags") or ()),
         applies_when=tuple(data.get("applies_when") or ()),
+        applies_when_all=tuple(data.get("applies_when_all") or ()),
         skip_when=tuple(data.get("skip_when") or ()),
         line=line,
     )
@@ -223,6 +232,7 @@ def build_playbook(data: Mapping[str, Any], path: Path, item_lines: list[int] | 
         tags=tuple(data.get("tags") or ()),
         links=tuple(Link(title=link["title"], url=link["url"]) for link in data.get("links") or ()),
         applies_when=tuple(data.get("applies_when") or ()),
+        applies_when_all=tuple(data.get("applies_when_all") or ()),
         skip_when=tuple(data.get("skip_when") or ()),
         items=tuple(build_item(data["id"], item, line) for item, line in zip(data["items"], lines)),
         path=path,
@@ -247,7 +257,8 @@ def build_framework(data: Mapping[str, Any], path: Path) -> Framework:
 
 def build_traits(data: Mapping[str, Any]) -> tuple[Trait, ...]:
     """The traits of a `traits.yaml` document that passed validation."""
-    return tuple(Trait(id=t["id"], question=t["question"], help=t["help"], group=t.get("group"))
+    return tuple(Trait(id=t["id"], question=t["question"], label=t["label"], help=t["help"], example=t["example"],
+                       group=t.get("group"), requires=t.get("requires"))
                  for t in data["traits"])
 
 

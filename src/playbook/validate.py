@@ -457,12 +457,13 @@ def _check_refs(source: Source, index_: int, item: dict[str, Any],
 # ---------------------------------------------------------------------------------------------
 # Product traits: the vocabulary in traits.yaml, and the conditions playbooks and items declare
 
-CONDITION_FIELDS = ("applies_when", "skip_when")
+CONDITION_FIELDS = ("applies_when", "applies_when_all", "skip_when")
 
 
 def _trait_ids(traits: Source | None, problems: list[Problem]) -> set[str] | None:
-    """The trait ids the library defines; reports ids used twice. None when the file cannot be read
-    as a list of traits: then nobody can tell which trait names are unknown."""
+    """The trait ids the library defines; reports ids used twice and follow-ups (`requires`) that
+    do not name an earlier trait. None when the file cannot be read as a list of traits: then
+    nobody can tell which trait names are unknown."""
     if traits is None:
         return set()
     entries = traits.data.get("traits") if isinstance(traits.data, dict) else None
@@ -471,6 +472,13 @@ def _trait_ids(traits: Source | None, problems: list[Problem]) -> set[str] | Non
     seen: dict[str, int] = {}
     for index, entry in _items({"items": entries}):
         trait_id = _text(entry.get("id"))
+        parent = _text(entry.get("requires"))
+        if parent is not None and ID.fullmatch(parent) and parent not in seen:
+            later = parent in {_text(e.get("id")) for e in entries[index:] if isinstance(e, dict)}
+            problems.append(traits.problem(
+                ("traits", index, "requires"),
+                f"'{parent}' is {'defined after this trait' if later else 'not a trait'}; a follow-up question "
+                "names a trait listed before it." + ("" if later else did_you_mean(parent, sorted(seen)))))
         if trait_id is None:
             continue
         if trait_id in seen:
@@ -488,7 +496,7 @@ def _trait_list(value: Any) -> list[tuple[int, str]]:
 
 
 def _check_conditions(source: Source, known: set[str] | None) -> Iterator[Problem]:
-    """Every trait named in applies_when/skip_when exists, and no condition rules itself out."""
+    """Every trait named in a condition exists, and no condition rules itself out."""
     data = source.data
     places: list[tuple[JsonPath, dict[str, Any]]] = [((), data), *((("items", i), item) for i, item in _items(data))]
     if known is not None:
@@ -505,18 +513,35 @@ def _check_conditions(source: Source, known: set[str] | None) -> Iterator[Proble
     def traits_of(node: dict[str, Any], field: str) -> set[str]:
         return {trait for _, trait in _trait_list(node.get(field))}
 
-    playbook_applies, playbook_skip = traits_of(data, "applies_when"), traits_of(data, "skip_when")
-    if playbook_applies and playbook_applies <= playbook_skip:
-        yield source.problem(("applies_when",), "the playbook can never apply: every trait in applies_when is "
-                                                "also in skip_when")
-        return
-    for index, item in _items(data):
-        applies, skip = traits_of(item, "applies_when"), traits_of(item, "skip_when") | playbook_skip
+    def never(prefix: JsonPath, node: dict[str, Any], skip: set[str], whose: str) -> Problem | None:
+        """Why the node's own condition can never hold once `skip` rules traits out, or None."""
+        applies, needed = traits_of(node, "applies_when"), traits_of(node, "applies_when_all")
         if applies and applies <= skip:
-            yield source.problem(("items", index, "applies_when"),
-                                 "the item can never apply: every trait in its applies_when is also in skip_when "
-                                 "(its own or its playbook's)")
-        elif playbook_applies and playbook_applies <= skip:
+            return source.problem(prefix + ("applies_when",), f"{whose} can never apply: every trait in "
+                                  + ("its applies_when is also in skip_when (its own or its playbook's)" if prefix
+                                     else "applies_when is also in skip_when"))
+        clash = sorted(needed & skip)
+        if clash:
+            return source.problem(prefix + ("applies_when_all",), f"{whose} can never apply: it needs '{clash[0]}' "
+                                  "in applies_when_all and rules it out in skip_when"
+                                  + (" (its own or its playbook's)" if prefix else ""))
+        return None
+
+    playbook_skip = traits_of(data, "skip_when")
+    problem = never((), data, playbook_skip, "the playbook")
+    if problem is not None:
+        yield problem
+        return
+    playbook_applies = traits_of(data, "applies_when")
+    playbook_needed = traits_of(data, "applies_when_all")
+    for index, item in _items(data):
+        skip = traits_of(item, "skip_when") | playbook_skip
+        problem = never(("items", index), item, skip, "the item")
+        if problem is not None:
+            yield problem
+        elif (playbook_applies and playbook_applies <= skip) or playbook_needed & skip:
             yield source.problem(("items", index, "skip_when"),
                                  "the item can never apply: its skip_when rules out every trait in the playbook's "
-                                 "applies_when")
+                                 "applies_when" if playbook_applies and playbook_applies <= skip else
+                                 f"the item can never apply: its skip_when rules out '{sorted(playbook_needed & skip)[0]}',"
+                                 " which the playbook needs in applies_when_all")
