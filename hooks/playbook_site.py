@@ -77,6 +77,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if src_uri in sources:  # "edit this page" opens the YAML file, not a page that does not exist
             file.edit_uri = Path(os.path.relpath(sources[src_uri].resolve(), docs_dir)).as_posix()
         files.append(file)
+    for src_uri, content in renderer.plan_data_files().items():  # what the plan page loads
+        files.append(File.generated(config, src_uri, content=content))
     base = Path(config.config_file_path or ".").resolve().parent
     for src_uri, content in reference.files().items():  # schema + CLI reference pages, published schemas
         file = File.generated(config, src_uri, content=content)

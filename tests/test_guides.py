@@ -70,8 +70,9 @@ def test_every_role_has_a_page_that_embeds_exactly_its_must_items(site: SiteBuil
     page = article(site, f"guides/roles/{role}/")
     assert page.select_one("h1").get_text(strip=True).startswith(ROLES[role].title)
     items = embedded(page)
-    assert items, f"the {role} page embeds none of its items"
-    assert {li["data-owner"] for li in items} == {role}
+    if not items:  # a role may own no launch blocker; the page then says so instead of an empty list
+        assert page.select_one(".pb-empty").get_text() == "No checklist item matches these filters yet."
+    assert {li["data-owner"] for li in items} <= {role}
     ids = [li["data-item-id"] for li in items]
     assert len(ids) == len(set(ids))
     must = {i.global_id for i in library.items() if i.owner == role and i.level == "must"}

@@ -326,6 +326,14 @@
     }
   }
 
+  // The one store of saved progress, for plan.js: it builds its rows from data and saves ticks and
+  // notes here, so a tick on the plan is the same saved progress as on the playbook's page.
+  window.genaiProgress = {
+    state: state, // (ids: own id first, then the ids it replaces) -> {done, time, note} or null
+    save: function (id, s) { var ok = write(id, { done: !!s.done, time: now(), note: String(s.note || "").slice(0, NOTE) }); refresh(); return !!ok; },
+    durable: function () { return store !== memory; }
+  };
+
   window.addEventListener("storage", function (e) { // another tab changed progress
     if (!e.key || e.key.indexOf(PREFIX) === 0) try { refresh(); } catch (x) { /* ignore */ }
   });

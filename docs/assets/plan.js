@@ -1,43 +1,31 @@
-/* "Plan my review" (issue 9): the questionnaire of the plan page. Vanilla JS, no dependencies.
-   The page lists every item of the library; each <li> carries its condition, computed by the
-   package (playbook/plan.py, the same rule as `playbook plan`):
-     data-applies-when="a b;c"  the product has a or b, and has c (groups split by ";")
-     data-skip-when="d e"       the product has neither d nor e
-   This script evaluates that rule for the answers given and hides what does not apply. Answers live
-   in the URL (?traits=a,b&product=Name, so a link shares them) and in localStorage under
-   "genai-playbook-plan:v1". Ticks and notes are checklist.js's: it binds the lists (data-pb-plan)
-   and saves under "genai-playbook:v1:<playbook-id>/<item-id>" as everywhere on the site; this
-   script only reads those entries, for its counts and the review record it exports. */
+/* "Plan my review": the questionnaire and the plan built from it. Vanilla JS, no dependencies.
+   The page holds the questions only. The items come from plan-items.json (written at build time by
+   playbook/plan.py's page_data), their details from plan-details.json when a reader first opens one.
+   The rule is playbook/plan.py's, in three-valued logic (yes / no / unknown, where "not sure" and
+   "not answered" are unknown): an item is in the plan unless the answers rule it out, and an item
+   that depends on unknown answers says so. `playbook plan` and this page give the same list.
+   Answers live in the URL (?traits=yes,ids&unsure=ids&open=ids&product=Name: every trait not named
+   is "no", as with `playbook plan --trait ... --unsure ...`) and in localStorage under
+   "genai-playbook-plan:v2". Ticks and notes are saved through checklist.js (window.genaiProgress),
+   under the same keys as on every playbook page. Data never becomes a plain-object key or markup. */
 (function () {
   "use strict";
-  var PREFIX = "genai-playbook:v1:", ANSWERS = "genai-playbook-plan:v1", FORMAT = "genai-playbook-review",
-    TRAIT = /^[a-z0-9]+(-[a-z0-9]+)*$/, P = null; // P: the plan page on screen, once bound
+  var ANSWERS = "genai-playbook-plan:v2", OLD_ANSWERS = "genai-playbook-plan:v1", FORMAT = "genai-playbook-review",
+    TRAIT = /^[a-z0-9]+(-[a-z0-9]+)*$/, YES = "yes", NO = "no", UNSURE = "not sure", OPEN = "not answered",
+    RADIO = { yes: YES, no: NO, unsure: UNSURE }, CACHE = new Map(), P = null;
 
+  // -- small helpers ------------------------------------------------------------------------------
   function store() { try { return window.localStorage; } catch (e) { return null; } }
   function readJSON(key) {
-    try {
-      var raw = store().getItem(key);
-      return raw && raw.length < 10000 ? JSON.parse(raw) : null;
-    } catch (e) { return null; }
+    try { var raw = store().getItem(key); return raw && raw.length < 20000 ? JSON.parse(raw) : null; } catch (e) { return null; }
   }
-  function saved(it) { // the item's own entry first, then those of the ids it replaces
-    for (var i = 0, s; i < it.alts.length; i++) {
-      s = readJSON(PREFIX + it.alts[i]);
-      if (s && typeof s == "object" && typeof s.done == "boolean") {
-        return { done: s.done, time: typeof s.time == "string" ? s.time.slice(0, 40) : "",
-          note: typeof s.note == "string" ? s.note.slice(0, 500) : "" };
-      }
-    }
-    return { done: false, time: "", note: "" };
-  }
-  function words(text, sep) { return (text || "").split(sep).map(function (x) { return x.trim(); }).filter(Boolean); }
-  function text(el) { return el ? el.textContent.replace(/\s+/g, " ").trim() : ""; }
-  function set(el, value) { if (el && el.textContent !== value) el.textContent = value; }
+  function words(text, sep) { return String(text || "").split(sep).map(function (x) { return x.trim(); }).filter(Boolean); }
   function plural(n, word) { return n + " " + word + (n == 1 ? "" : "s"); }
+  function set(el, value) { if (el && el.textContent !== value) el.textContent = value; }
   function h(tag, props, kids) {
     var e = document.createElement(tag), k;
-    for (k in props || {}) e[k] = props[k];
-    (kids || []).forEach(function (c) { e.append(c); });
+    for (k in props || {}) if (k in e) e[k] = props[k]; else e.setAttribute(k, props[k]);
+    (kids || []).forEach(function (c) { if (c !== null && c !== undefined && c !== "") e.append(c); });
     return e;
   }
   function download(name, type, body) { // a detached link: Material's instant navigation never sees the click
@@ -45,182 +33,526 @@
     a.click();
     setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
   }
+  function load(url) { // each data file once per page load, whatever the page views
+    if (!CACHE.has(url)) {
+      CACHE.set(url, fetch(url, { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      }));
+      CACHE.get(url).catch(function () { CACHE.delete(url); });
+    }
+    return CACHE.get(url);
+  }
+  function progress() { return window.genaiProgress || null; }
+  function saved(it) {
+    var s = progress() ? progress().state(it.alts) : null;
+    return s || { done: false, time: "", note: "" };
+  }
+  function capital(text) { return text.charAt(0).toUpperCase() + text.slice(1); }
 
-  // -- the rule (playbook.plan.Condition.holds) -------------------------------------------------
-  function holds(it, has) {
-    return it.groups.every(function (g) { return g.some(function (t) { return has[t]; }); }) &&
-      !it.skip.some(function (t) { return has[t]; });
+  // -- answers --------------------------------------------------------------------------------------
+  function resolve(given) { // playbook.plan.resolve: follow-ups and their parents agree
+    var a = new Map(), i, t, p;
+    P.traits.forEach(function (t) { a.set(t.id, given.get(t.id) || OPEN); });
+    for (i = P.traits.length - 1; i >= 0; i--) { // deepest follow-ups first
+      t = P.traits[i];
+      p = t.requires;
+      if (!p || !a.has(p)) continue;
+      if (a.get(t.id) == YES && a.get(p) != YES) a.set(p, YES);
+      else if (a.get(t.id) == UNSURE && a.get(p) == NO) a.set(p, UNSURE);
+    }
+    P.traits.forEach(function (t) { if (t.requires && a.get(t.requires) == NO) a.set(t.id, NO); });
+    return a;
+  }
+  function initial() { // URL first (a shared link), then this browser's last answers
+    var q = new URLSearchParams(location.search), given = new Map(), s, old;
+    function take(list, value) { list.forEach(function (t) { if (P.known.has(t) && !given.has(t)) given.set(t, value); }); }
+    if (q.has("traits") || q.has("unsure") || q.has("open")) {
+      take(words(q.get("traits"), ","), YES);
+      take(words(q.get("unsure"), ","), UNSURE);
+      take(words(q.get("open"), ","), OPEN);
+      P.traits.forEach(function (t) { if (!given.has(t.id)) given.set(t.id, NO); });
+      return { given: given, product: (q.get("product") || "").slice(0, 120), shared: true };
+    }
+    s = readJSON(ANSWERS);
+    if (s && typeof s == "object" && s.answers && typeof s.answers == "object") {
+      P.traits.forEach(function (t) {
+        var v = Object.prototype.hasOwnProperty.call(s.answers, t.id) ? s.answers[t.id] : null;
+        if (v === YES || v === NO || v === UNSURE) given.set(t.id, v);
+      });
+      return { given: given, product: typeof s.product == "string" ? s.product.slice(0, 120) : "" };
+    }
+    old = readJSON(OLD_ANSWERS); // the first release kept only the traits answered yes; the rest were no
+    if (old && Array.isArray(old.traits) && old.traits.length) {
+      take(old.traits.filter(function (t) { return typeof t == "string"; }), YES);
+      P.traits.forEach(function (t) { if (!given.has(t.id)) given.set(t.id, NO); });
+    }
+    return { given: given, product: old && typeof old.product == "string" ? old.product.slice(0, 120) : "" };
+  }
+  function query(a) { // ids need no escaping
+    var yes = [], unsure = [], open = [], q;
+    P.traits.forEach(function (t) {
+      var v = a.get(t.id);
+      if (v == YES) yes.push(t.id); else if (v == UNSURE) unsure.push(t.id); else if (v == OPEN) open.push(t.id);
+    });
+    if (open.length == P.traits.length) return "";
+    q = "?traits=" + yes.join(",");
+    if (unsure.length) q += "&unsure=" + unsure.join(",");
+    if (open.length) q += "&open=" + open.join(",");
+    if (P.product && P.product.value.trim()) q += "&product=" + encodeURIComponent(P.product.value.trim().slice(0, 120));
+    return q;
+  }
+  function given() { // what the radios say
+    var g = new Map();
+    P.questions.forEach(function (q) {
+      var r = q.radios.filter(function (r) { return r.checked; })[0];
+      if (r && RADIO[r.value]) g.set(q.id, RADIO[r.value]);
+    });
+    return g;
+  }
+  function show(a) { // radios and follow-ups from answers
+    P.questions.forEach(function (q) {
+      var v = a.get(q.id), parent = q.requires ? a.get(q.requires) : null;
+      q.radios.forEach(function (r) { r.checked = RADIO[r.value] === v; });
+      q.el.hidden = !!q.requires && parent !== YES && parent !== UNSURE;
+    });
   }
 
-  // -- answers: URL first (a shared link), then this browser's last answers ---------------------
-  function initial(known) {
-    var q = new URLSearchParams(location.search), a = null;
-    if (q.has("traits")) a = { traits: words(q.get("traits"), ","), product: q.get("product") || "", shared: 1 };
-    else a = readJSON(ANSWERS);
-    if (!a || typeof a != "object" || !Array.isArray(a.traits)) a = { traits: [], product: "" };
-    return { traits: a.traits.filter(function (t) { return typeof t == "string" && known[t]; }),
-      product: typeof a.product == "string" ? a.product.slice(0, 120) : "", shared: !!a.shared };
+  // -- the rule (playbook.plan.Condition.verdict) --------------------------------------------------
+  function truth(a, t) { var v = a.get(t); return v == YES ? true : v == NO ? false : null; }
+  function verdict(it, a) {
+    var result = true, i, found, s;
+    for (i = 0; i < it.all.length; i++) {
+      found = it.all[i].map(function (t) { return truth(a, t); });
+      if (found.indexOf(true) >= 0) continue;
+      if (found.indexOf(null) < 0) return false;
+      result = null;
+    }
+    for (i = 0; i < it.skip.length; i++) {
+      s = truth(a, it.skip[i]);
+      if (s === true) return false;
+      if (s === null) result = null;
+    }
+    return result;
   }
-  function query(a) { // readable: trait ids need no escaping
-    return "?traits=" + a.traits.join(",") + (a.product ? "&product=" + encodeURIComponent(a.product) : "");
+  function openTraits(it, a) {
+    var seen = [];
+    it.all.forEach(function (g) { g.forEach(function (t) { if (seen.indexOf(t) < 0) seen.push(t); }); });
+    it.skip.forEach(function (t) { if (seen.indexOf(t) < 0) seen.push(t); });
+    return seen.filter(function (t) { return truth(a, t) === null; });
+  }
+  function describe(it) { // playbook.plan.describe
+    function either(ts) {
+      var n = ts.map(function (t) { return P.labels.get(t) || t; });
+      return n.length == 1 ? n[0] : n.slice(0, -1).join(", ") + " or " + n[n.length - 1];
+    }
+    var text = "";
+    if (!it.all.length && !it.skip.length) return "Applies to every product.";
+    if (it.all.length) text = "Applies when the product " + it.all.map(either).join(", and ") + ".";
+    if (it.skip.length) text += (text ? " Not when it " : "Applies unless the product ") + either(it.skip) + ".";
+    return text;
   }
 
+  // -- binding the page ---------------------------------------------------------------------------------
   function bind(form) {
-    var root = document.querySelector("[data-pb-plan-root]"), known = {}, start;
+    var root = document.querySelector("[data-pb-plan-root]");
     if (!root) return null;
     P = { form: form, root: root, version: form.getAttribute("data-site-version") || "",
-      boxes: [].slice.call(form.querySelectorAll('input[type=checkbox][name="trait"]')),
       product: form.querySelector('input[name="product"]'),
-      total: root.querySelector("[data-pb-plan-total]"), said: root.querySelector("[data-pb-plan-answers]"),
-      items: [], groups: [] };
-    P.boxes.forEach(function (b) { if (TRAIT.test(b.value)) known[b.value] = 1; });
-    [].forEach.call(root.querySelectorAll("ol[data-pb-plan] > li[data-item-id]"), function (li) {
-      var from = li.querySelector("a.pb-item__from");
-      li.pbPlan = { li: li, id: li.getAttribute("data-item-id"), level: li.getAttribute("data-level") || "",
-        owner: li.getAttribute("data-owner") || "", stage: li.getAttribute("data-stage") || "",
-        groups: words(li.getAttribute("data-applies-when"), ";").map(function (g) { return words(g, " "); }),
-        skip: words(li.getAttribute("data-skip-when"), " "),
-        alts: [li.getAttribute("data-item-id")].concat(words(li.getAttribute("data-replaces"), " ")),
-        text: text(li.querySelector(".pb-item__title")), title: text(from), url: from ? from.href : "" };
-      P.items.push(li.pbPlan);
+      total: root.querySelector("[data-pb-plan-total]"), list: root.querySelector("[data-pb-plan-list]"),
+      summary: root.querySelector("[data-pb-plan-answers]"), filters: root.querySelector("[data-pb-plan-filters]"),
+      contents: root.querySelector("[data-pb-plan-contents]"), actions: root.querySelector("[data-pb-plan-actions]"),
+      foot: document.querySelector(".pb-print-foot"), ask: document.querySelector("[data-pb-plan-ask]"),
+      asked: document.querySelector("[data-pb-plan-asked]"),
+      questions: [], known: new Set(), traits: [], labels: new Map(), items: [], rows: new Map(), ready: false };
+    [].forEach.call(form.querySelectorAll("fieldset[data-trait]"), function (el) {
+      var id = el.getAttribute("data-trait"), legend = el.querySelector("legend");
+      if (!TRAIT.test(id)) return;
+      P.questions.push({ id: id, el: el, requires: el.getAttribute("data-requires") || "",
+        question: legend ? legend.textContent.trim() : id,
+        radios: [].slice.call(el.querySelectorAll('input[type="radio"]')) });
     });
-    [].forEach.call(root.querySelectorAll("[data-pb-plan-group]"), function (el) {
-      P.groups.push({ el: el, title: el.getAttribute("data-title") || "", count: el.querySelector("[data-pb-plan-count]"),
-        owner: el.classList.contains("pb-plan__owner"),
-        items: [].map.call(el.querySelectorAll("li[data-item-id]"), function (li) { return li.pbPlan; }) });
-    });
-    start = initial(known);
-    P.boxes.forEach(function (b) { b.checked = start.traits.indexOf(b.value) >= 0; });
-    if (P.product) P.product.value = start.product;
     form.addEventListener("change", changed);
-    form.addEventListener("input", changed);
+    form.addEventListener("input", function (e) { if (e.target === P.product) changed(); });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
-    root.addEventListener("change", function (e) { // a tick: checklist.js saved it already (its listener is on the box)
-      if (e.target && e.target.classList && e.target.classList.contains("pb-item__check")) count();
-    });
-    tools();
     form.pbPlan = P;
-    if (start.shared) changed(); else apply(false); // answers from a link become this browser's answers
+    set(P.total, "Loading the checks…");
+    load(form.getAttribute("data-items")).then(function (data) {
+      if (!P || P.form !== form) return; // the reader moved on
+      ready(data);
+    }).catch(function (e) {
+      set(P.total, "The plan's data could not be loaded (" + e.message + "). Reload the page to try again.");
+    });
     return P;
   }
 
-  function answers() {
-    return { traits: P.boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }),
-      product: P.product ? P.product.value.trim().slice(0, 120) : "" };
+  function ready(data) {
+    var books = Array.isArray(data.playbooks) ? data.playbooks : [], start, stageOf = new Map();
+    (Array.isArray(data.traits) ? data.traits : []).forEach(function (t) {
+      if (!t || !TRAIT.test(t.id) || P.known.has(t.id)) return;
+      P.known.add(t.id);
+      P.traits.push({ id: t.id, requires: TRAIT.test(t.requires || "") ? t.requires : "" });
+      P.labels.set(t.id, String(t.label || t.id));
+    });
+    P.questions = P.questions.filter(function (q) { return P.known.has(q.id); });
+    P.stages = (data.stages || []).map(function (s) { return { id: String(s.id), title: String(s.title) }; });
+    P.stages.push({ id: "", title: "No stage" });
+    P.stages.forEach(function (s) { stageOf.set(s.id, s); });
+    P.owners = new Map((data.owners || []).map(function (o) { return [String(o.id), String(o.title)]; }));
+    P.levels = new Map((data.levels || []).map(function (l) { return [String(l.id), String(l.title)]; }));
+    (Array.isArray(data.items) ? data.items : []).forEach(function (x) {
+      var book = books[x.book] || {}, list = function (v) { return Array.isArray(v) ? v.map(String) : []; };
+      if (!x || typeof x.id != "string") return;
+      P.items.push({ id: x.id, text: String(x.text || ""), level: String(x.level || ""), owner: String(x.owner || ""),
+        stage: stageOf.has(String(x.stage || "")) ? String(x.stage || "") : "",
+        all: (Array.isArray(x.all) ? x.all : []).map(list), skip: list(x.skip),
+        alts: [x.id].concat(list(x.replaces)), book: String(book.id || x.id.split("/")[0]),
+        title: String(book.title || ""), url: typeof book.url == "string" ? book.url : "" });
+    });
+    start = initial();
+    if (P.product) P.product.value = start.product;
+    show(resolve(start.given));
+    tools();
+    P.ready = true;
+    apply(!!start.shared);
+    if (P.ask) { // answers from a link or an earlier visit: the plan first, the questions one click away
+      if (P.answered == P.traits.length) P.ask.open = false;
+      P.ask.addEventListener("toggle", function () { P.summary.hidden = P.ask.open || !P.answered; });
+      P.summary.hidden = P.ask.open || !P.answered;
+    }
+    P.form.setAttribute("data-pb-ready", ""); // for scripts and tests: the plan follows the answers now
+    P.summary.addEventListener("click", function (e) { // "Change": open the questions at this one
+      var a = e.target.closest && e.target.closest("button.pb-answers__change"), q, r;
+      if (!a) return;
+      q = document.getElementById(a.getAttribute("data-question"));
+      if (P.ask) P.ask.open = true;
+      if (!q) return;
+      q.scrollIntoView({ block: "center" });
+      r = q.querySelector("input:checked") || q.querySelector("input");
+      if (r) r.focus();
+    });
   }
-  function changed() {
-    var a = answers();
-    try { store().setItem(ANSWERS, JSON.stringify(a)); } catch (e) { /* the URL still keeps them */ }
+
+  function changed(e) {
+    if (!P.ready) return;
+    if (e && e.target && e.target.type == "radio") { // a parent's answer may hide or show its follow-ups
+      if (e.target.value == "no") { // a parent answered no: its follow-ups are no longer asked
+        var parent = e.target.closest("fieldset[data-trait]"), id = parent && parent.getAttribute("data-trait");
+        P.questions.forEach(function (q) { if (q.requires == id) q.radios.forEach(function (r) { r.checked = false; }); });
+      }
+      show(resolve(given()));
+    }
     apply(true);
   }
+
   function apply(remember) {
-    var a = answers(), has = {};
-    a.traits.forEach(function (t) { has[t] = 1; });
-    if (remember || new URLSearchParams(location.search).has("traits") || a.traits.length || a.product) {
-      try { history.replaceState(history.state, "", location.pathname + query(a) + location.hash); } catch (e) { /* keep the URL */ }
+    var a = resolve(given()), answered = 0, q;
+    P.answers = a;
+    P.traits.forEach(function (t) { if (a.get(t.id) != OPEN) answered++; });
+    if (remember) {
+      var keep = Object.create(null);
+      P.traits.forEach(function (t) { if (a.get(t.id) != OPEN) keep[t.id] = a.get(t.id); });
+      try { store().setItem(ANSWERS, JSON.stringify({ answers: keep, product: P.product ? P.product.value.trim().slice(0, 120) : "" })); }
+      catch (x) { /* the URL still keeps them */ }
     }
+    q = query(a);
+    try { history.replaceState(history.state, "", location.pathname + q + location.hash); } catch (x) { /* keep the URL */ }
+    if (P.foot) P.foot.setAttribute("data-url", q || "");
+    P.plan = [];
     P.items.forEach(function (it) {
-      it.on = holds(it, has);
-      it.li.hidden = !it.on;
-      it.li.classList.toggle("pb-plan-out", !it.on);
+      var v = verdict(it, a);
+      it.open = v === null ? openTraits(it, a) : [];
+      if (v !== false) P.plan.push(it);
     });
-    set(P.said, "Product: " + (a.product || "(no name given)") + ". Answered yes: " +
-      (a.traits.length ? a.traits.join(", ") : "none") + ".");
+    P.answered = answered;
+    summary(a);
+    render();
+  }
+
+  // -- the answers, as a "check your answers" list ------------------------------------------------------------
+  function summary(a) { // each answer once: the labels answered yes, not sure, no, not answered; each a "Change" link
+    var dl = P.summary, by = new Map();
+    set(P.asked, "(" + (P.answered == P.traits.length ? "all " + P.traits.length + " answered" :
+      P.answered + " of " + P.traits.length + " answered") + ")");
+    dl.textContent = "";
+    if (!P.answered) { dl.hidden = true; return; }
+    P.questions.forEach(function (q) {
+      var v = a.get(q.id);
+      if (q.requires && a.get(q.requires) == NO) return; // a follow-up nobody was asked
+      if (!by.has(v)) by.set(v, []);
+      by.get(v).push(q);
+    });
+    [YES, UNSURE, OPEN, NO].forEach(function (v) {
+      var qs = by.get(v), dd;
+      if (!qs) return;
+      dd = h("dd");
+      qs.forEach(function (q, i) {
+        if (i) dd.append(", ");
+        dd.append(h("button", { type: "button", className: "pb-answers__change", textContent: P.labels.get(q.id) || q.question,
+          title: "Change the answer to: " + q.question, "data-question": "q-" + q.id }));
+      });
+      dl.append(h("div", { className: "pb-answers__row pb-answers__row--" + v.replace(" ", "-") }, [
+        h("dt", { textContent: capital(v) + " (" + qs.length + ")" }), dd]));
+    });
+    dl.hidden = !!(P.ask && P.ask.open);
+  }
+
+  // -- the rows -------------------------------------------------------------------------------------------
+  function row(it) { // the box, and a disclosure whose summary is the sentence with its level and owner
+    var n = P.rows.size, li, cb, details, meta, text = "plan-text-" + n;
+    cb = h("input", { type: "checkbox", className: "pb-item__check", id: "plan-check-" + n, "aria-labelledby": text });
+    meta = h("span", { className: "pb-row__meta" }, [
+      it.level ? h("span", { className: "pb-badge pb-badge--" + it.level, textContent: P.levels.get(it.level) || it.level }) : null,
+      it.owner ? h("span", { className: "pb-row__owner", textContent: P.owners.get(it.owner) || it.owner }) : null,
+      h("span", { className: "pb-row__depends" })]);
+    details = h("details", { className: "pb-row__details" }, [
+      h("summary", {}, [h("span", { className: "pb-item__title pb-row__text", id: text, textContent: it.text }), " ", meta])]);
+    details.addEventListener("toggle", function () { if (details.open) fill(it, details); });
+    li = h("li", { className: "pb-item pb-row pb-item--" + (it.level || "unset") }, [cb, details]);
+    li.setAttribute("data-item-id", it.id);
+    li.setAttribute("data-level", it.level);
+    li.setAttribute("data-owner", it.owner);
+    li.setAttribute("data-stage", it.stage);
+    if (it.alts.length > 1) li.setAttribute("data-replaces", it.alts.slice(1).join(" "));
+    cb.addEventListener("change", function () {
+      var s = saved(it);
+      if (!progress() || !progress().save(it.id, { done: cb.checked, note: s.note })) {
+        set(P.total, "Could not save: this browser's storage is full or blocked.");
+      }
+      count();
+    });
+    it.row = { li: li, cb: cb, depends: meta.lastChild, details: details };
+    P.rows.set(it.id, it.row);
+    return it.row;
+  }
+
+  function fill(it, details) { // details on demand, from plan-details.json
+    if (details.pbFilled) return;
+    details.pbFilled = 1;
+    var box = h("div", { className: "pb-row__more" }, [h("p", { textContent: "Loading…" })]);
+    details.append(box);
+    load(P.form.getAttribute("data-details")).then(function (all) {
+      var d = all && all.items && Object.prototype.hasOwnProperty.call(all.items, it.id) ? all.items[it.id] : null, note;
+      box.textContent = "";
+      if (!d) { box.append(h("p", { textContent: "No details for this check." })); return; }
+      box.append(h("p", { className: "pb-row__when", textContent: String(d.when || describe(it)) }));
+      [["why", "Why it matters"], ["how", "How to check"]].forEach(function (part) {
+        var paras = Array.isArray(d[part[0]]) ? d[part[0]] : [];
+        if (!paras.length) return;
+        box.append(h("p", { className: "pb-item__label", textContent: part[1] }));
+        paras.forEach(function (p) { box.append(h("p", { textContent: String(p) })); });
+      });
+      if (Array.isArray(d.refs) && d.refs.length) {
+        box.append(h("p", { className: "pb-item__label", textContent: "Frameworks" }),
+          h("ul", { className: "pb-row__refs" }, d.refs.map(function (r) {
+            var href = String(r[1] || "");
+            return h("li", {}, [/^(\.\.\/|[a-z0-9-]+\/|#)/.test(href) ? h("a", { href: href, textContent: String(r[0]) }) : String(r[0])]);
+          })));
+      }
+      if (/^(\.\.\/|[a-z0-9-]+\/)/.test(it.url)) {
+        box.append(h("p", {}, ["From the playbook ", h("a", { href: it.url + "#" + it.id.split("/")[1], textContent: it.title }), "."]));
+      }
+      note = h("textarea", { className: "pb-note__text", maxLength: 500, rows: 2, id: it.row.cb.id + "-note" });
+      note.value = saved(it).note;
+      note.addEventListener("input", function () {
+        if (progress()) progress().save(it.id, { done: it.row.cb.checked, note: note.value });
+      });
+      box.append(h("label", { htmlFor: note.id, className: "pb-item__label", textContent: "Note (saved in this browser)" }), note);
+    }, function () {
+      details.pbFilled = 0;
+      box.textContent = "The details could not be loaded; open the item on its playbook's page.";
+    });
+  }
+
+  function render() {
+    var wanted = new Set(P.plan.map(function (it) { return it.id; })), byStage = new Map();
+    P.list.textContent = "";
+    P.sections = [];
+    if (!P.answered) {
+      set(P.total, "Answer the questions above to see the checks that apply to your product. The library has " +
+        plural(P.items.length, "check") + "; " + P.items.filter(function (it) { return !it.all.length && !it.skip.length; }).length +
+        " of them apply to every product.");
+      P.contents.hidden = P.actions.hidden = P.filters.hidden = true;
+      P.foot && P.foot.setAttribute("data-url", "");
+      return;
+    }
+    P.plan.forEach(function (it) {
+      if (!byStage.has(it.stage)) byStage.set(it.stage, []);
+      byStage.get(it.stage).push(it);
+    });
+    P.stages.forEach(function (s) {
+      var its = byStage.get(s.id), sec, ol, head;
+      if (!its) return;
+      ol = h("ol", { className: "pb-checklist pb-plan__rows" });
+      its.forEach(function (it) {
+        var r = P.rows.get(it.id) || row(it);
+        set(r.depends, it.open.length ? "Depends on: " + it.open.map(function (t) {
+          return (P.labels.get(t) || t) + " (" + P.answers.get(t) + ")";
+        }).join("; ") : "");
+        r.li.classList.toggle("pb-row--depends", !!it.open.length);
+        ol.append(r.li);
+      });
+      head = h("h3", { className: "pb-plan__stage-title", id: "stage-" + (s.id || "none") }, [s.title + " ", h("span", { className: "pb-plan__count" })]);
+      sec = h("section", { className: "pb-plan__stage" }, [head, ol]);
+      P.sections.push({ stage: s, el: sec, count: head.lastChild, items: its });
+      P.list.append(sec);
+    });
+    P.rows.forEach(function (r, id) { if (!wanted.has(id)) r.li.remove(); });
+    P.contents.hidden = P.actions.hidden = P.filters.hidden = false;
+    filter();
+  }
+
+  // -- filters and counts ----------------------------------------------------------------------------------
+  function tools() {
+    var f = P.filters, owners = new Set(), stage, owner, level, hide;
+    function select(label, options, name) {
+      var s = h("select", { name: name }, options.map(function (o) { return h("option", { value: o[0], textContent: o[1] }); }));
+      s.addEventListener("change", filter);
+      f.append(h("label", {}, [label + " ", s]));
+      return s;
+    }
+    P.items.forEach(function (it) { if (it.owner) owners.add(it.owner); });
+    stage = select("Stage", [["", "All stages"]].concat(P.stages.filter(function (s) { return s.id; }).map(function (s) { return [s.id, s.title]; })), "stage");
+    owner = select("Owner", [["", "All owners"]].concat([].concat.apply([], [Array.from(P.owners.keys()).filter(function (o) {
+      return owners.has(o); }).map(function (o) { return [o, P.owners.get(o)]; })])), "owner");
+    level = select("Level", [["", "All levels"], ["must", "Must only"], ["must should", "Must and should"]], "level");
+    hide = h("input", { type: "checkbox", name: "hide-done" });
+    hide.addEventListener("change", filter);
+    f.append(h("label", {}, [hide, " Hide done"]));
+    P.shown = h("span", { className: "pb-shown" });
+    f.append(P.shown);
+    P.filter = { stage: stage, owner: owner, level: level, hide: hide };
+    P.actions.append(
+      button("Download record (Markdown)", function () { download(name("md"), "text/markdown", markdown(record())); }),
+      button("Download record (JSON)", function () { download(name("json"), "application/json", JSON.stringify(record(), null, 2) + "\n"); }),
+      button("Download record (CSV)", function () { download(name("csv"), "text/csv", csv(record())); }),
+      button("Clear answers", function () {
+        P.questions.forEach(function (q) { q.radios.forEach(function (r) { r.checked = false; }); });
+        show(resolve(given()));
+        apply(true);
+      }));
+  }
+  function button(text, fn) { return h("button", { type: "button", className: "pb-btn", textContent: text, onclick: fn }); }
+  function name(ext) { return "review-plan-" + new Date().toISOString().slice(0, 10) + "." + ext; }
+
+  function filter() {
+    var f = P.filter, n = 0, levels = words(f.level.value, " ");
+    P.plan.forEach(function (it) {
+      var s = saved(it), show = (!f.stage.value || it.stage == f.stage.value) && (!f.owner.value || it.owner == f.owner.value) &&
+        (!levels.length || levels.indexOf(it.level) >= 0) && !(f.hide.checked && s.done);
+      it.row.li.hidden = !show;
+      n += show;
+    });
+    P.sections.forEach(function (sec) { sec.el.hidden = !sec.items.some(function (it) { return !it.row.li.hidden; }); });
+    set(P.shown, n < P.plan.length ? "Showing " + n + " of " + P.plan.length : "");
     count();
   }
 
-  // -- counts: per group and in total, must items and progress ----------------------------------
   function tally(its) {
-    var on = its.filter(function (it) { return it.on; }), must = on.filter(function (it) { return it.level == "must"; });
-    on.forEach(function (it) { it.state = saved(it); });
-    return { on: on, must: must, done: on.filter(function (it) { return it.state.done; }).length,
-      mustDone: must.filter(function (it) { return it.state.done; }).length };
+    var t = { n: its.length, must: 0, done: 0, mustDone: 0, open: 0 };
+    its.forEach(function (it) {
+      var s = saved(it);
+      it.state = s;
+      if (it.row) { it.row.cb.checked = s.done; it.row.li.classList.toggle("pb-item--done", s.done); }
+      t.done += s.done;
+      t.open += it.open.length > 0;
+      if (it.level == "must") { t.must++; t.mustDone += s.done; }
+    });
+    return t;
   }
   function count() {
-    var t = tally(P.items), books = {};
-    P.groups.forEach(function (g) {
-      var n = tally(g.items);
-      g.el.hidden = !n.on.length;
-      set(g.count, "(" + plural(n.on.length, "item") + ", " + n.must.length + " must" +
-        (n.done ? "; " + n.done + " done" : "") + ")");
-    });
-    t.on.forEach(function (it) { books[it.id.split("/")[0]] = 1; });
+    if (!P.answered) return;
+    var t = tally(P.plan), books = new Set(P.plan.map(function (it) { return it.book; })), unanswered = 0, unsure = 0;
+    P.traits.forEach(function (x) { var v = P.answers.get(x.id); unanswered += v == OPEN; unsure += v == UNSURE; });
     P.tally = t;
-    P.books = Object.keys(books).length;
-    set(P.total, plural(t.on.length, "item") + " from " + plural(P.books, "playbook") + " apply to this product, " +
-      t.must.length + " of them must items. Done: " + t.done + " of " + t.on.length + "; must items: " +
-      t.mustDone + " of " + t.must.length + ".");
+    P.books = books.size;
+    P.contents.textContent = "";
+    P.contents.append(h("ol", {}, P.sections.map(function (sec) {
+      var c = tally(sec.items), label = plural(c.n, "check") + ", " + c.must + " must" + (c.done ? ", " + c.done + " done" : "");
+      set(sec.count, "(" + label + ")");
+      return h("li", {}, [h("a", { href: "#stage-" + (sec.stage.id || "none"), textContent: sec.stage.title }), " " + label]);
+    })));
+    set(P.total, plural(t.n, "check") + " from " + plural(P.books, "playbook") + " in your plan, " + t.must + " of them must. " +
+      "Done: " + t.done + " of " + t.n + "; must: " + t.mustDone + " of " + t.must + "." +
+      (t.open ? " " + plural(t.open, "check") + " depend on " + (unanswered ? plural(unanswered, "question") + " not answered" : "") +
+        (unanswered && unsure ? " and " : "") + (unsure ? plural(unsure, "answer") + " of not sure" : "") + "." : ""));
   }
 
-  // -- the review record ------------------------------------------------------------------------
+  // -- the review record (the same shape as `playbook plan --format json`) --------------------------------
   function record() {
-    var a = answers(), t;
+    var a = P.answers, t, by = function (v) { return P.traits.filter(function (x) { return a.get(x.id) == v; }).map(function (x) { return x.id; }); };
     count();
     t = P.tally;
     return {
-      format: FORMAT, version: 1, site_version: P.version, created: new Date().toISOString(),
-      page: location.href.split("#")[0], product: a.product, traits: a.traits,
-      answers: P.boxes.map(function (b) {
-        return { id: b.value, question: text(P.form.querySelector('label[for="' + b.id + '"]')), answer: b.checked };
-      }),
-      counts: { items: t.on.length, must: t.must.length, playbooks: P.books, done: t.done, must_done: t.mustDone },
-      items: t.on.map(function (it) {
-        return { id: it.id, playbook_id: it.id.split("/")[0], playbook_title: it.title, url: it.url, text: it.text,
-          level: it.level || null, owner: it.owner || null, stage: it.stage || null, applies_when: it.groups,
-          skip_when: it.skip, done: it.state.done, note: it.state.note, time: it.state.time };
+      format: FORMAT, version: 2, site_version: P.version, created: new Date().toISOString().slice(0, 10),
+      page: location.href.split("#")[0], product: P.product ? P.product.value.trim().slice(0, 120) : "",
+      traits: by(YES), unsure: by(UNSURE), unanswered: by(OPEN),
+      answers: P.questions.map(function (q) { return { id: q.id, question: q.question, label: P.labels.get(q.id), answer: a.get(q.id) }; }),
+      counts: { items: t.n, must: t.must, depends: t.open, playbooks: P.books, done: t.done, must_done: t.mustDone },
+      items: P.plan.map(function (it) {
+        return { id: it.id, playbook_id: it.book, playbook_title: it.title, url: it.url.replace(/^(\.\.\/)+/, "") + "#" + it.id.split("/")[1],
+          text: it.text, level: it.level || null, owner: it.owner || null, stage: it.stage || null,
+          applies_when: it.all, skip_when: it.skip, when: describe(it), applies: it.open.length ? "depends" : "yes",
+          depends_on: it.open.map(function (x) { return { id: x, label: P.labels.get(x), answer: a.get(x) }; }),
+          done: it.state.done, note: it.state.note, time: it.state.time };
       })
     };
   }
+  function dependsText(r) {
+    return r.depends_on.map(function (d) { return d.label + " (" + d.answer + ")"; }).join("; ");
+  }
   function markdown(r) {
-    var lines = ["# Review record: " + (r.product || "unnamed product"), "",
-      "- Date: " + r.created.slice(0, 10), "- Site version: " + r.site_version, "- Plan: " + r.page,
-      "- Progress: " + r.counts.done + " of " + r.counts.items + " items done; must items: " + r.counts.must_done +
-        " of " + r.counts.must + " done", "", "## Product answers", ""], stage = null, owner = null;
-    r.answers.forEach(function (x) { lines.push("- " + (x.answer ? "Yes" : "No") + ": " + x.question + " (`" + x.id + "`)"); });
-    P.groups.forEach(function (g) { // the page's own grouping: stage sections, owner sections inside
-      var its = g.items.filter(function (it) { return it.on; }), must = its.filter(function (it) { return it.level == "must"; });
-      if (!its.length) return;
-      lines.push("", (g.owner ? "### " : "## ") + g.title + ": " + plural(its.length, "item") + ", " + must.length + " must");
-      if (!g.owner) return;
-      lines.push("");
-      its.forEach(function (it) {
-        var s = it.state;
-        lines.push("- [" + (s.done ? "x" : " ") + "] " + it.text + " (`" + it.id + "`)" + (it.level ? " **" + it.level + "**" : "") +
-          ": " + (s.done ? "done" + (s.time ? " " + s.time.slice(0, 10) : "") : "not done"));
-        if (s.note) lines.push("  - Note: " + s.note.replace(/\s+/g, " "));
+    var c = r.counts, lines = ["# Review plan" + (r.product ? ": " + r.product : ""), "",
+      "Created " + r.created + " from the GenAI product playbook, version " + r.site_version + ": " + c.items +
+      " items from " + c.playbooks + " playbooks, " + c.must + " of them must items" +
+      (c.depends ? "; " + c.depends + " depend on questions answered not sure or not answered." : "."),
+      "", "Progress: " + c.done + " of " + c.items + " done; must items: " + c.must_done + " of " + c.must + ". Plan: " + r.page,
+      "", "## Product answers", ""];
+    r.answers.forEach(function (x) { lines.push("- " + capital(x.answer) + ": " + x.question); });
+    P.sections.forEach(function (sec) {
+      var its = r.items.filter(function (x) { return (x.stage || "") == sec.stage.id; }),
+        must = its.filter(function (x) { return x.level == "must"; }).length;
+      lines.push("", "## " + sec.stage.title + ": " + plural(its.length, "item") + ", " + must + " must", "");
+      its.forEach(function (x) {
+        var facts = [x.level ? "**" + x.level + "**" : "", x.owner ? P.owners.get(x.owner) || x.owner : ""].filter(Boolean);
+        lines.push("- [" + (x.done ? "x" : " ") + "] " + x.text + " (" + facts.join(", ") + "; `" + x.id + "`)");
+        if (x.applies != "yes") lines.push("  - Depends on: " + dependsText(x));
+        if (x.done && x.time) lines.push("  - Done " + x.time.slice(0, 10));
+        if (x.note) lines.push("  - Note: " + x.note.replace(/\s+/g, " "));
       });
     });
     return lines.join("\n") + "\n";
   }
-  function tools() {
-    var box = P.root.querySelector("[data-pb-plan-actions]"), day = function () { return new Date().toISOString().slice(0, 10); };
-    if (!box) return;
-    box.append(
-      h("button", { type: "button", className: "pb-btn", textContent: "Download record (Markdown)", onclick: function () {
-        var r = record();
-        download("review-record-" + day() + ".md", "text/markdown", markdown(r));
-      } }),
-      h("button", { type: "button", className: "pb-btn", textContent: "Download record (JSON)", onclick: function () {
-        download("review-record-" + day() + ".json", "application/json", JSON.stringify(record(), null, 2) + "\n");
-      } }),
-      h("button", { type: "button", className: "pb-btn", textContent: "Clear answers", onclick: function () {
-        P.boxes.forEach(function (b) { b.checked = false; });
-        changed();
-      } }));
-    box.hidden = false;
+  function cell(v) { // a CSV cell: quoted when needed, never a spreadsheet formula
+    var s = v === null || v === undefined ? "" : String(v);
+    if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
+    return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+  function csv(r) {
+    var out = [["record", "stage", "level", "owner", "id", "playbook_title", "text", "url", "when", "answer", "done", "note"]];
+    r.answers.forEach(function (x) { out.push(["answer", "", "", "", x.id, "", x.question, "", "", x.answer, "", ""]); });
+    r.items.forEach(function (x) {
+      var st = P.stages.filter(function (s) { return s.id == (x.stage || ""); })[0];
+      out.push(["item", st ? st.title : "", x.level || "", x.owner ? P.owners.get(x.owner) || "" : "", x.id, x.playbook_title,
+        x.text, x.url, x.applies == "yes" ? x.when : "Depends on: " + dependsText(x), "", x.done ? "done" : "", x.note]);
+    });
+    return out.map(function (cells) { return cells.map(cell).join(","); }).join("\n") + "\n";
   }
 
   function run() { // once per page view
     try {
       var form = document.querySelector("form[data-pb-plan-form]");
       P = form ? form.pbPlan || bind(form) : null;
+      if (P && P.ready) count();
     } catch (e) {
       P = null;
-      if (window.console) console.error("checklist: plan:", e); // the page stays a full list
+      if (window.console) console.error("checklist: plan:", e);
     }
   }
   window.addEventListener("storage", function (e) { // another tab ticked something
-    if (P && document.contains(P.form) && (!e.key || e.key.indexOf(PREFIX) === 0)) try { count(); } catch (x) { /* ignore */ }
+    if (P && P.ready && document.contains(P.form) && (!e.key || e.key.indexOf("genai-playbook:v1:") === 0)) {
+      try { count(); } catch (x) { /* ignore */ }
+    }
   });
   if (window.document$ && typeof window.document$.subscribe == "function") window.document$.subscribe(run);
   else if (document.readyState == "loading") document.addEventListener("DOMContentLoaded", run);

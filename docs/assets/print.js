@@ -46,22 +46,24 @@
       p.textContent = "Printed " + day(new Date()) + " from " + address(p.parentNode.getAttribute("data-url"));
     });
     if (blank) return;
+    var groups = new Map(); // a playbook's list, or the plan's lists of every stage together
     each("ol.pb-checklist", function (ol) {
-      var all = 0, done = 0, must = 0, mustDone = 0, line;
+      var key = ol.closest("[data-pb-plan-list]") || ol, g = groups.get(key);
+      if (!g) groups.set(key, g = { all: 0, done: 0, must: 0, mustDone: 0 });
       each("li[data-item-id]:not(.pb-plan-out)", function (li) { // not the items the plan page leaves out
         var cb = li.querySelector("input.pb-item__check"), s = saved(li), ticked = !!(cb && cb.checked), bits = [];
-        all++;
-        done += ticked;
-        if (li.getAttribute("data-level") == "must") { must++; mustDone += ticked; }
+        g.all++;
+        g.done += ticked;
+        if (li.getAttribute("data-level") == "must") { g.must++; g.mustDone += ticked; }
         if (ticked && s && s.done && s.time) bits.push("Done " + String(s.time).slice(0, 10));
         if (s && typeof s.note == "string" && s.note.trim()) bits.push("Note: " + s.note.trim().slice(0, 500));
         if (bits.length) li.append(h("p", "pb-print-only pb-print-done", bits.join(". ")));
       }, ol);
-      if (asked || done) {
-        line = "Progress saved in this browser: " + done + " of " + all + " done" +
-          (must ? "; must items: " + mustDone + " of " + must : "") + ".";
-        ol.before(h("p", "pb-print-only pb-print-summary", line));
-      }
+    });
+    groups.forEach(function (g, key) {
+      if (!asked && !g.done) return;
+      key.before(h("p", "pb-print-only pb-print-summary", "Progress saved in this browser: " + g.done + " of " + g.all +
+        " done" + (g.must ? "; must items: " + g.mustDone + " of " + g.must : "") + "."));
     });
   }
 

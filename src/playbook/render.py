@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import posixpath
 import re
 import secrets
@@ -27,6 +28,8 @@ from .vocab import CATEGORIES, LEVELS, ROLES, STAGES
 
 OVERVIEW_URI = "playbooks/index.md"
 PLAN_URI = "plan/index.md"  # "Plan my review": the checklist tailored to one product
+PLAN_ITEMS = "plan/plan-items.json"  # the plan page's items and conditions (see plan.page_data)
+PLAN_DETAILS = "plan/plan-details.json"  # why, how and references of each item, loaded on demand
 FRAMEWORKS_DIR = "frameworks"
 PRINT_DIR = "print"  # print packs: print/ holds every playbook, print/<category>/ one category's
 PDF_DIR = "pdf"  # where a build with the PDF option publishes the files of `playbook pdf`
@@ -79,14 +82,12 @@ def root_prefix(page: str) -> str:
 
 
 # What an item's HTML needs from the page that shows it (see _item.html.j2).
-SLOTS = ("root", "own", "anchor", "heading", "when_attrs", "when")
+SLOTS = ("root", "own", "anchor", "heading")
 
 
-def _item_slots(page: str, *, own: str, anchor: str, heading: int, when_attrs: str = "",
-                when: str = "") -> dict[str, str]:
+def _item_slots(page: str, *, own: str, anchor: str, heading: int) -> dict[str, str]:
     """The values of SLOTS for an item shown on the page at `page`."""
-    return {"root": root_prefix(page), "own": own, "anchor": anchor, "heading": str(heading),
-            "when_attrs": when_attrs, "when": when}
+    return {"root": root_prefix(page), "own": own, "anchor": anchor, "heading": str(heading)}
 
 
 class Fragment:
@@ -180,8 +181,11 @@ class Renderer:
         """The item's HTML with slots for the page (see SLOTS), rendered once per library and URL style."""
         fragment = self._fragments.get(item.global_id)
         if fragment is None:
+            playbook = self.library.playbook(item.playbook_id)
+            assert playbook is not None
+            when = planning.condition(item, playbook)
             text = self.env.get_template("_item.html.j2").render(
-                item=item, slot=self._slot_markers, ref_target=self._ref_target, item_target=self._item_target,
+                item=item, slot=self._slot_markers, when=planning.describe(when, self.library) if when else "", ref_target=self._ref_target, item_target=self._item_target,
                 ref_title=self._ref_title, ref_name=self._ref_name)
             fragment = self._fragments[item.global_id] = Fragment(text, self._slot_pattern)
         return fragment
@@ -355,40 +359,11 @@ class Renderer:
             front_matter=front_matter(title="Framework crosswalk"), rows=rows)
 
     def plan_page(self) -> str:
-        """The "Plan my review" page: a question per product trait, then every item of the library in
-        plan order (stage, owner, must first), grouped by stage and owner, each with its condition as
-        data attributes. plan.js hides the items that do not apply to the answers; without it the
-        page lists everything with the traits each item depends on."""
+        """The "Plan my review" page: a question per product trait (yes, no, not sure), then the plan.
+        plan.js builds the plan's rows from the data files of `plan_data_files`, so the page stays
+        light whatever the size of the library; without JavaScript the page says how else to plan."""
         page = self.url_of(PLAN_URI)
-        items = planning.ordered_items(self.library)
-        playbooks = {p.id: p for p in self.library.playbooks}
-
-        when_template = self.env.get_template("_when.html.j2")
-
-        # Most items share their playbook's condition: one paragraph and attribute set for each.
-        conditions: dict[tuple[str, planning.Condition], tuple[str, str]] = {}
-
-        def entry(item: Item) -> Markup:
-            """The item as on a print pack, with the playbook it comes from and its condition."""
-            playbook = playbooks[item.playbook_id]
-            link = relative_url(self.playbook_url(playbook), page)
-            when = planning.condition(item, playbook)
-            shown = conditions.get((playbook.id, when))
-            if shown is None:
-                shown = conditions[(playbook.id, when)] = (
-                    "".join(Markup(' {}="{}"').format(name, value) for name, value in when.attributes().items()),
-                    "\n" + when_template.render(playbook=playbook, link=link, when=when))
-            return Markup(self.item_fragment(item).fill(_item_slots(
-                page, own=link, anchor=f"{playbook.id}--", heading=4, when_attrs=shown[0], when=shown[1])))
-
-        def title(vocabulary: dict, key: str | None, missing: str) -> str:
-            return vocabulary[key].title if key in vocabulary else missing
-
-        stages = [{"key": stage or "none", "title": title(STAGES, stage, "No stage"),
-                   "items": [i for _, its in owners for i in its],
-                   "owners": [{"key": owner or "none", "title": title(ROLES, owner, "No owner"), "items": its,
-                               "entries": [entry(i) for i in its]} for owner, its in owners]}
-                  for stage, owners in planning.groups(items)]
+        items = list(self.library.items())
         questions: dict[str | None, list] = {}
         for trait in self.library.traits:
             questions.setdefault(trait.group, []).append(trait)
@@ -396,12 +371,23 @@ class Renderer:
             # Out of search, like the print packs: every item is found on its playbook's page.
             front_matter=front_matter(title="Plan my review", hide=("toc",), search_exclude=True),
             questions=list(questions.items()),
-            plan_stages=stages,
+            answer_choices=(("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")),
+            question_count=len(self.library.traits),
+            items_url=relative_url(PLAN_ITEMS, page), details_url=relative_url(PLAN_DETAILS, page),
+            pack_url=relative_url(self.pack_url(), page),
             item_count=len(items),
-            must_count=sum(1 for i in items if i.level == "must"),
-            playbook_count=len({i.playbook_id for i in items}),
-            universal_count=sum(1 for i in items if not planning.condition(i, playbooks[i.playbook_id])),
+            playbook_count=len(self.library.playbooks),
+            universal_count=len(planning.universal(self.library)),
         )
+
+    def plan_data_files(self) -> dict[str, str]:
+        """The plan page's data (site-relative file name -> JSON text): the items with their
+        conditions, loaded with the page, and their details, loaded when a reader opens one."""
+        page = self.url_of(PLAN_URI)
+        head, details = planning.page_data(
+            self.library, url=lambda p: relative_url(self.playbook_url(p), page),
+            ref_url=lambda ref: relative_url(self._ref_target(ref), page), ref_title=self._ref_title)
+        return {PLAN_ITEMS: _compact_json(head), PLAN_DETAILS: _compact_json(details)}
 
     def pages(self) -> dict[str, str]:
         """Every generated page: docs-relative Markdown file name -> content."""
@@ -423,6 +409,10 @@ class Renderer:
         for category in packs:
             result[pack_uri(category)] = self.pack_page(category)
         return result
+
+
+def _compact_json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 _SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter when PyYAML has it

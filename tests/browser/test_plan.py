@@ -1,13 +1,15 @@
 """The "Plan my review" page (docs/assets/plan.js with checklist.js and print.js) in real Chromium.
 
 Two sites are built once for this module: the fixture library with the conditions of
-`test_plan.conditioned_library` (six items, four traits) for the questionnaire, the URL, shared
-progress, the record and printing; and the shipped library, to show that the page and
-`playbook plan` select the same items in the same order.
+`test_plan.conditioned_library` (six items, five traits, one of them a follow-up) for the
+questionnaire, the URL, shared progress, filters, details, the record and printing; and the
+shipped library, to show that the page and `playbook plan` select the same items in the same
+order for four products.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -21,8 +23,8 @@ import playbook
 from conftest import REPO, make_project, run_build
 from playbook.cli import main
 from playbook.load import load_library
-from playbook.plan import select
-from test_plan import EVERY_PRODUCT, conditioned_library
+from playbook.plan import answers, select
+from test_plan import EVERY_PRODUCT, GROUPS, METRIC, SIMPLER, SLICES, STATED, UNTRUSTED, conditioned_library
 
 from .conftest import CHROMIUM, SiteServer, unavailable
 
@@ -37,11 +39,8 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 PLAN = "plan/"
-STATED = "problem-fit/user-problem-stated"
-SIMPLER = "problem-fit/simpler-alternative-tried"
-METRIC = "problem-fit/success-metric-set"
-UNTRUSTED = "injection-defence/untrusted-inputs-listed"
 PREFIX = "genai-playbook:v1:"
+TRAITS = ["personal-data", "private-retrieval", "tool-use", "acts-alone", "eu-users"]
 
 
 def _serve(root: Path, library: Path) -> Iterator[str]:
@@ -85,24 +84,40 @@ def page(new_page: Callable[..., Page], plan_url: str) -> Page:
 
 def open_plan(page: Page, query: str = "") -> None:
     page.goto(PLAN + query)
-    page.locator("[data-pb-plan-actions]:not([hidden])").wait_for()  # plan.js has bound the page
+    page.locator("form[data-pb-ready]").wait_for(state="attached")  # plan.js has loaded the items
 
 
 def shown(page: Page) -> list[str]:
-    return page.locator("ol[data-pb-plan] > li[data-item-id]").evaluate_all(
+    return page.locator(".pb-plan__rows > li[data-item-id]").evaluate_all(
         "els => els.filter(e => !e.hidden && e.offsetParent !== null).map(e => e.dataset.itemId)")
 
 
-def question(page: Page, trait: str) -> Any:
-    return page.locator(f'input[name="trait"][value="{trait}"]')
+def answer(page: Page, trait: str, value: str) -> None:
+    page.locator(f'#q-{trait} input[value="{value}"]').check()
+
+
+def answer_all(page: Page, yes: list[str] = (), unsure: list[str] = ()) -> None:
+    """Answer every question at once, like a person who went through the form (one change event)."""
+    page.evaluate("""([yes, unsure]) => {
+        document.querySelectorAll('fieldset[data-trait]').forEach(q => {
+            const t = q.dataset.trait, v = yes.includes(t) ? "yes" : unsure.includes(t) ? "unsure" : "no";
+            q.querySelector(`input[value="${v}"]`).checked = true;
+        });
+        document.querySelector('fieldset[data-trait] input').dispatchEvent(new Event("change", {bubbles: true}));
+    }""", [list(yes), list(unsure)])
 
 
 def box(page: Page, global_id: str) -> Any:
     return page.locator(f'li[data-item-id="{global_id}"] input.pb-item__check')
 
 
-def expected(library: Path, traits: set[str]) -> list[str]:
-    return [i.global_id for i in select(load_library(library), traits)]
+def row(page: Page, global_id: str) -> Any:
+    return page.locator(f'.pb-plan__rows > li[data-item-id="{global_id}"]')
+
+
+def expected(library: Path, yes: list[str], unsure: list[str] = ()) -> list[str]:
+    lib = load_library(library)
+    return [i.global_id for i in select(lib, answers(lib, yes, unsure))]
 
 
 def download(page: Page, button: str) -> tuple[str, str]:
@@ -114,168 +129,283 @@ def download(page: Page, button: str) -> tuple[str, str]:
 # -- the questionnaire ------------------------------------------------------------------------------
 
 
-def test_answers_hide_what_does_not_apply_and_update_the_counts_at_once(page: Page, library: Path) -> None:
+def test_answers_build_the_plan_and_update_the_counts_at_once(page: Page, library: Path) -> None:
     open_plan(page)
-    assert shown(page) == EVERY_PRODUCT == expected(library, set())
     total = page.locator("[data-pb-plan-total]")
-    expect(total).to_have_text("2 items from 1 playbook apply to this product, 1 of them must items. "
-                               "Done: 0 of 2; must items: 0 of 1.")
-    expect(page.locator("#stage-build")).to_be_hidden()  # no item of the stage applies
+    expect(total).to_have_text("Answer the questions above to see the checks that apply to your product. "
+                               "The library has 6 checks; 1 of them apply to every product.")
+    assert shown(page) == []
 
-    question(page, "tool-use").check()
-    assert shown(page) == expected(library, {"tool-use"}) == [STATED, METRIC, SIMPLER, UNTRUSTED]
-    expect(total).to_contain_text("4 items from 2 playbooks apply to this product, 2 of them must items.")
-    expect(page.locator("#stage-define [data-pb-plan-count]").first).to_have_text("(2 items, 0 must)")
-    expect(page.locator("#stage-build")).to_be_visible()
+    answer_all(page)  # no to everything
+    assert shown(page) == EVERY_PRODUCT == expected(library, [])
+    expect(total).to_have_text("2 checks from 1 playbook in your plan, 1 of them must. Done: 0 of 2; must: 0 of 1.")
+    expect(page.locator("#stage-build")).to_have_count(0)  # no item of the stage applies
 
-    question(page, "eu-users").check()  # success-metric-set is skipped for EU users
-    assert shown(page) == expected(library, {"tool-use", "eu-users"}) == [STATED, SIMPLER, UNTRUSTED]
-    question(page, "tool-use").uncheck()
+    answer(page, "tool-use", "yes")
+    assert shown(page) == expected(library, ["tool-use"]) == [STATED, SIMPLER, METRIC]
+    expect(page.locator("#stage-define .pb-plan__count")).to_have_text("(2 checks, 0 must)")
+    answer(page, "eu-users", "yes")  # success-metric-set is skipped for EU users
+    assert shown(page) == expected(library, ["tool-use", "eu-users"]) == [STATED, SIMPLER]
+    answer(page, "tool-use", "no")
     assert shown(page) == [STATED]
     page.get_by_role("button", name="Clear answers").click()
-    assert shown(page) == EVERY_PRODUCT
+    assert shown(page) == []
+
+
+def test_not_sure_keeps_the_checks_it_could_bring_and_marks_them(page: Page, library: Path) -> None:
+    open_plan(page)
+    answer_all(page, yes=["personal-data"], unsure=["eu-users"])
+    assert shown(page) == expected(library, ["personal-data"], ["eu-users"]) == [STATED, GROUPS, METRIC]
+    expect(row(page, METRIC).locator(".pb-row__depends")).to_have_text(
+        "Depends on: has users in the European Union (not sure)")
+    expect(row(page, GROUPS).locator(".pb-row__depends")).to_have_text("")
+    expect(page.locator("[data-pb-plan-total]")).to_contain_text("1 check depend on 1 answer of not sure.")
+
+
+def test_a_follow_up_question_is_asked_only_after_its_parent(page: Page, library: Path) -> None:
+    open_plan(page)
+    follow_up = page.locator("#q-acts-alone")
+    expect(follow_up).to_be_hidden()
+    answer(page, "tool-use", "yes")
+    expect(follow_up).to_be_visible()
+    answer(page, "acts-alone", "yes")
+    answer(page, "tool-use", "no")  # the follow-up is no longer asked, and its answer becomes no
+    expect(follow_up).to_be_hidden()
+    answer_all(page, yes=["acts-alone"])  # a yes to the follow-up brings its parent along
+    expect(page.locator('#q-tool-use input[value="yes"]')).to_be_checked()
+    assert shown(page) == expected(library, ["acts-alone"]) == [STATED, SIMPLER, METRIC, UNTRUSTED]
 
 
 def test_answers_round_trip_through_the_url_and_this_browsers_storage(
         page: Page, new_page: Callable[..., Page], plan_url: str, library: Path) -> None:
     open_plan(page)
-    question(page, "personal-data").check()
-    question(page, "private-retrieval").check()
+    answer(page, "personal-data", "yes")
+    answer(page, "private-retrieval", "unsure")
+    answer(page, "eu-users", "no")
     page.get_by_label("Product name, for the record (optional)").fill("Support bot")
-    link = re.compile(r"/plan/\?traits=personal-data,private-retrieval&product=Support%20bot$")
+    link = re.compile(r"/plan/\?traits=personal-data&unsure=private-retrieval&open=tool-use,acts-alone"
+                      r"&product=Support%20bot$")
     expect(page).to_have_url(link)
-    wanted = expected(library, {"personal-data", "private-retrieval"})
-    assert shown(page) == wanted
+    wanted = shown(page)
+    assert wanted == [STATED, GROUPS, SIMPLER, METRIC, UNTRUSTED]  # not answered keeps tool-use's checks too
 
     other = new_page(plan_url)  # someone else opens the shared link: a fresh browser, nothing saved
     open_plan(other, page.url.split("/plan/", 1)[1])
-    expect(question(other, "personal-data")).to_be_checked()
-    expect(question(other, "tool-use")).not_to_be_checked()
+    expect(other.locator('#q-personal-data input[value="yes"]')).to_be_checked()
+    expect(other.locator('#q-private-retrieval input[value="unsure"]')).to_be_checked()
+    expect(other.locator('#q-eu-users input[value="no"]')).to_be_checked()
+    expect(other.locator("#q-tool-use input:checked")).to_have_count(0)  # still not answered
     expect(other.get_by_label("Product name, for the record (optional)")).to_have_value("Support bot")
     assert shown(other) == wanted
 
     page.goto("")  # away, then back to the bare address: the answers come from local storage
     open_plan(page)
-    expect(question(page, "private-retrieval")).to_be_checked()
+    expect(page.locator('#q-private-retrieval input[value="unsure"]')).to_be_checked()
     assert shown(page) == wanted
     expect(page).to_have_url(link)
+
+
+def test_a_complete_link_shows_the_plan_first_with_the_answers_one_click_away(page: Page) -> None:
+    open_plan(page, "?traits=tool-use&unsure=eu-users")
+    expect(page.locator("details[data-pb-plan-ask]")).not_to_have_attribute("open", "")
+    expect(page.locator("[data-pb-plan-asked]")).to_have_text("(all 5 answered)")
+    answers_list = page.locator("[data-pb-plan-answers]")
+    expect(answers_list.locator("div")).to_have_text(["Yes (1)calls tools or takes actions",
+                                                      "Not sure (1)has users in the European Union",
+                                                      "No (3)handles personal data, answers from private documents, "
+                                                      "acts without approval"])
+    answers_list.get_by_role("button", name="has users in the European Union").click()  # "change" that answer
+    expect(page.locator('#q-eu-users input[value="unsure"]')).to_be_focused()
+    expect(page.locator("details[data-pb-plan-ask]")).to_have_attribute("open", "")
+
+
+# -- working through the plan ------------------------------------------------------------------------
+
+
+def test_filters_narrow_the_rows_and_the_contents_count_each_stage(page: Page) -> None:
+    open_plan(page, "?traits=personal-data,private-retrieval,tool-use,acts-alone,eu-users")
+    assert shown(page) == [STATED, GROUPS, SIMPLER, UNTRUSTED, SLICES]
+    contents = page.locator("[data-pb-plan-contents] li")
+    expect(contents).to_have_text(["Discover 1 check, 1 must", "Define 2 checks, 1 must", "Build 1 check, 1 must",
+                                   "Validate 1 check, 0 must"])
+    filters = page.locator("[data-pb-plan-filters]")
+    filters.get_by_label("Level").select_option(label="Must only")
+    assert shown(page) == [STATED, GROUPS, UNTRUSTED]
+    filters.get_by_label("Owner").select_option(label="Security")
+    assert shown(page) == [UNTRUSTED]
+    expect(filters.locator(".pb-shown")).to_have_text("Showing 1 of 5")
+    filters.get_by_label("Owner").select_option(label="All owners")
+    filters.get_by_label("Stage").select_option(label="Define")
+    assert shown(page) == [GROUPS]
+    filters.get_by_label("Level").select_option(label="All levels")
+    box(page, SIMPLER).check()
+    filters.get_by_label("Hide done").check()
+    assert shown(page) == [GROUPS]
+    filters.get_by_label("Hide done").uncheck()
+    assert shown(page) == [GROUPS, SIMPLER]
+    expect(contents.nth(1)).to_have_text("Define 2 checks, 1 must, 1 done")
+
+
+def test_details_open_on_demand_with_why_how_references_and_a_note(page: Page) -> None:
+    open_plan(page, "?traits=tool-use,acts-alone")
+    item = row(page, UNTRUSTED)
+    expect(item.locator(".pb-row__more")).to_have_count(0)  # nothing loaded before a reader asks
+    item.locator("summary").click()
+    more = item.locator(".pb-row__more")
+    expect(more.locator(".pb-row__when")).to_have_text(
+        "Applies when the product answers from private documents or acts without approval.")
+    expect(more).to_contain_text("Why it matters")
+    expect(more).to_contain_text("How to check")
+    expect(more.get_by_role("link", name=re.compile("Demo LLM01:2025"))).to_have_attribute(
+        "href", re.compile(r"^\.\./frameworks/demo-framework/#llm01-2025$"))
+    more.get_by_label("Note (saved in this browser)").fill("Mail connector still open")
+    page.get_by_role("link", name="Prompt injection defence").click()  # the playbook, by instant navigation
+    page.locator(".pb-tools").first.wait_for()
+    saved = json.loads(page.evaluate(f"localStorage.getItem('{PREFIX}{UNTRUSTED}')"))
+    assert saved["note"] == "Mail connector still open"
+    expect(page.locator(f'li[data-item-id="{UNTRUSTED}"] textarea')).to_have_value("Mail connector still open")
 
 
 def test_a_tick_on_the_plan_shows_on_the_playbook_page_and_the_other_way_round(page: Page) -> None:
     open_plan(page, "?traits=tool-use")
     box(page, STATED).check()
-    expect(page.locator("[data-pb-plan-total]")).to_contain_text("Done: 1 of 4; must items: 1 of 2.")
-    page.get_by_role("link", name="Is generative AI the right tool?").first.click()  # instant navigation
+    expect(page.locator("[data-pb-plan-total]")).to_contain_text("Done: 1 of 3; must: 1 of 1.")
+    row(page, STATED).locator("summary").click()
+    row(page, STATED).get_by_role("link", name="Is generative AI the right tool?").click()  # instant navigation
     page.locator(".pb-tools").first.wait_for()
     expect(box(page, STATED)).to_be_checked()
     box(page, SIMPLER).check()
     page.go_back()
-    page.locator("[data-pb-plan-actions]:not([hidden])").wait_for()
+    page.locator("form[data-pb-ready]").wait_for(state="attached")
     expect(box(page, SIMPLER)).to_be_checked()
-    expect(page.locator("[data-pb-plan-total]")).to_contain_text("Done: 2 of 4; must items: 1 of 2.")
+    expect(page.locator("[data-pb-plan-total]")).to_contain_text("Done: 2 of 3; must: 1 of 1.")
     assert json.loads(page.evaluate(f"localStorage.getItem('{PREFIX}{SIMPLER}')"))["done"] is True
 
 
-def test_the_review_record_downloads_as_markdown_and_json(page: Page) -> None:
-    open_plan(page, "?traits=tool-use,eu-users&product=Agent%20desk")
+def test_the_record_says_yes_no_not_sure_and_not_answered(page: Page) -> None:
+    open_plan(page, "?traits=tool-use&unsure=eu-users&open=personal-data&product=Agent%20desk")
     box(page, STATED).check()
-    item = page.locator(f'li[data-item-id="{UNTRUSTED}"]')
-    item.get_by_role("button", name="Add note").click()
-    item.get_by_role("textbox").fill("Mail connector\nstill open")
 
     name, text = download(page, "Download record (Markdown)")
-    assert re.fullmatch(r"review-record-\d{4}-\d{2}-\d{2}\.md", name)
+    assert re.fullmatch(r"review-plan-\d{4}-\d{2}-\d{2}\.md", name)
     lines = text.splitlines()
-    assert lines[0] == "# Review record: Agent desk"
-    assert f"- Site version: {playbook.__version__}" in lines
-    assert "- Progress: 1 of 3 items done; must items: 1 of 2 done" in lines
-    assert "- Yes: Can the model call tools or take actions on its own? (`tool-use`)" in lines
-    assert "- No: Can personal data reach the model, its logs or its training data? (`personal-data`)" in lines
-    assert "## Discover: 1 item, 1 must" in lines and "### Product manager: 1 item, 1 must" in lines
-    assert re.search(r"^- \[x\] Write the user problem .* \(`problem-fit/user-problem-stated`\) \*\*must\*\*: "
-                     r"done \d{4}-\d{2}-\d{2}$", text, re.M)
-    assert "- [ ] List every source of untrusted text that reaches the prompt. " \
-           "(`injection-defence/untrusted-inputs-listed`) **must**: not done" in lines
-    assert "  - Note: Mail connector still open" in lines
-    assert METRIC not in text  # skipped for EU users
+    assert lines[0] == "# Review plan: Agent desk"
+    assert "- Yes: Can the model call tools or take actions on its own?" in lines
+    assert "- Not sure: Will people in the European Union use the feature?" in lines
+    assert "- Not answered: Can personal data reach the model, its logs or its training data?" in lines
+    assert "- No: Does the feature answer from private documents through retrieval?" in lines
+    assert not [t for t in TRAITS if f"`{t}`" in text]  # answers in words, never ids
+    assert "## Discover: 1 item, 1 must" in lines
+    assert re.search(r"^- \[x\] Write the user problem .* \(\*\*must\*\*, Product manager; "
+                     r"`problem-fit/user-problem-stated`\)\n  - Done \d{4}-\d{2}-\d{2}$", text, re.M)
+    assert "  - Depends on: has users in the European Union (not sure)" in lines
 
     name, text = download(page, "Download record (JSON)")
     record = json.loads(text)
-    assert name.endswith(".json") and record["format"] == "genai-playbook-review"
-    assert (record["product"], record["traits"], record["site_version"]) == ("Agent desk", ["tool-use", "eu-users"],
-                                                                             playbook.__version__)
-    assert [i["id"] for i in record["items"]] == [STATED, SIMPLER, UNTRUSTED]
-    assert record["counts"] == {"items": 3, "must": 2, "playbooks": 2, "done": 1, "must_done": 1}
-    untrusted = record["items"][2]
-    assert (untrusted["done"], untrusted["note"], untrusted["owner"], untrusted["applies_when"]) == (
-        False, "Mail connector\nstill open", "security", [["private-retrieval", "tool-use"]])
-    assert untrusted["url"].endswith("/feasibility/injection-defence/")
+    assert name.endswith(".json") and record["format"] == "genai-playbook-review" and record["version"] == 2
+    assert (record["product"], record["traits"], record["unsure"], record["unanswered"], record["site_version"]) == (
+        "Agent desk", ["tool-use"], ["eu-users"], ["personal-data"], playbook.__version__)
     assert [(a["id"], a["answer"]) for a in record["answers"]] == [
-        ("personal-data", False), ("private-retrieval", False), ("tool-use", True), ("eu-users", True)]
+        ("personal-data", "not answered"), ("private-retrieval", "no"), ("tool-use", "yes"), ("acts-alone", "no"),
+        ("eu-users", "not sure")]
+    assert [i["id"] for i in record["items"]] == [STATED, GROUPS, SIMPLER, METRIC]
+    assert record["counts"] == {"items": 4, "must": 2, "depends": 2, "playbooks": 2, "done": 1, "must_done": 1}
+    groups = record["items"][1]
+    assert (groups["applies"], groups["depends_on"], groups["url"]) == (
+        "depends", [{"id": "personal-data", "label": "handles personal data", "answer": "not answered"}],
+        "ethics/bias-check/#groups-listed")
+
+    name, text = download(page, "Download record (CSV)")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["id"], r["answer"]) for r in rows if r["record"] == "answer"] == [
+        (a["id"], a["answer"]) for a in record["answers"]]
+    assert [(r["id"], r["done"]) for r in rows if r["record"] == "item"] == [
+        (STATED, "done"), (GROUPS, ""), (SIMPLER, ""), (METRIC, "")]
 
 
-def test_printing_the_plan_leaves_out_what_does_not_apply(page: Page) -> None:
+def test_the_page_record_matches_playbook_plan(page: Page, library: Path, capsys) -> None:
+    open_plan(page, "?traits=personal-data,tool-use&unsure=eu-users")
+    _, text = download(page, "Download record (JSON)")
+    record = json.loads(text)
+    assert main(["plan", "--root", str(library), "--format", "json", "--trait", "personal-data", "--trait",
+                 "tool-use", "--unsure", "eu-users"]) == 0
+    command = json.loads(capsys.readouterr().out)
+    for key in ("traits", "unsure", "unanswered", "answers"):
+        assert record[key] == command[key], key
+    strip = ("done", "note", "time")
+    assert [{k: v for k, v in i.items() if k not in strip} for i in record["items"]] == \
+        [{k: v for k, v in i.items() if k not in strip} for i in command["items"]]
+
+
+def test_printing_the_plan_shows_the_answers_and_links_back_to_them(page: Page) -> None:
     from pypdf import PdfReader
 
-    open_plan(page, "?traits=eu-users")
+    open_plan(page, "?traits=eu-users&unsure=tool-use")
     box(page, STATED).check()
     page.evaluate("document.documentElement.classList.add('pb-print-progress')")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # what the browser's Print does first
     text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf(format="A4"))).pages).split())
     assert "Write the user problem in one paragraph" in text
-    assert "Product: (no name given). Answered yes: eu-users." in text
-    assert "Progress saved in this browser: 1 of 1 done" in text
-    for hidden in ("Compare the generative approach", "Agree on one success metric", "List every source of untrusted"):
-        assert hidden not in text
-    assert "Answer yes" not in text  # the questions stay on screen
+    assert "Yes (1) has users in the European Union" in text and "Not sure (1) calls tools or takes actions" in text
+    assert "Progress saved in this browser: 1 of 2 done" in text
+    assert re.search(r"from http://127\.0\.0\.1:\d+/plan/\?traits=eu-users&unsure=tool-use", text), text
+    for left_out in ("Agree on one success metric", "List every source of untrusted", "Answer yes"):
+        assert left_out not in text  # what does not apply, and the questions, stay off paper
 
 
-def test_without_javascript_every_item_is_listed_with_its_conditions(new_page: Callable[..., Page],
-                                                                     plan_url: str) -> None:
+def test_without_javascript_the_page_says_how_else_to_plan(new_page: Callable[..., Page], plan_url: str) -> None:
     page = new_page(plan_url, java_script_enabled=False)
     page.goto(PLAN)
-    assert len(shown(page)) == 6
-    when = page.locator(f'li[data-item-id="{UNTRUSTED}"] .pb-item__when')
-    expect(when).to_have_text("From Prompt injection defence. "
-                              "Applies when the product has private-retrieval or tool-use.")
-    expect(page.locator("[data-pb-plan-total]")).to_contain_text("All 6 items of 3 playbooks")
+    assert shown(page) == []
+    expect(page.locator(".pb-plan__noscript")).to_contain_text("playbook plan --trait")
+    expect(page.locator("[data-pb-plan-total]")).to_contain_text("The library has 6 checks in 3 playbooks")
 
 
-def test_the_questions_and_the_list_have_no_axe_violations(page: Page, axe: Any) -> None:
-    open_plan(page, "?traits=tool-use")
+def test_the_questions_and_the_plan_have_no_axe_violations(page: Page, axe: Any) -> None:
+    open_plan(page)
+    answer(page, "tool-use", "yes")
+    answer(page, "eu-users", "unsure")
     box(page, STATED).check()
+    row(page, SIMPLER).locator("summary").click()
+    row(page, SIMPLER).locator(".pb-row__when").wait_for()
     results = axe.run(page, context=".md-content")
     assert results.violations_count == 0, results.generate_report()
 
 
 # -- the page and the command agree -------------------------------------------------------------------
 
-PRODUCTS = {
-    "internal-text-assistant": ["modality-text"],
-    "public-eu-chat-over-company-documents": ["modality-text", "private-retrieval", "personal-data", "public-launch",
-                                              "eu-users", "third-party-model"],
-    "agent-on-a-third-party-api": ["tool-use", "third-party-model", "modality-text", "modality-code"],
-    "image-app-for-teenagers": ["modality-image", "public-launch", "minors", "personal-data"],
+PRODUCTS = {  # four products of the closing note: (yes, not sure)
+    "public support chatbot over company documents, EU users": (
+        ["modality-text", "open-prompts", "interactive", "private-retrieval", "personal-data", "third-party-model",
+         "public-launch", "general-public", "eu-users"], ["minors"]),
+    "internal meeting summariser on a hosted model": (["modality-text", "third-party-model", "personal-data"], []),
+    "coding agent sold to businesses": (
+        ["modality-text", "modality-code", "open-prompts", "interactive", "tool-use", "autonomous-actions",
+         "external-content", "third-party-model", "public-launch", "eu-users"], []),
+    "CV screening on a self-hosted fine-tuned model": (
+        ["modality-text", "personal-data", "fine-tuning", "self-hosted-model", "public-launch", "eu-users",
+         "regulated-domain", "consequential-decisions"], ["private-retrieval"]),
 }
 
 
 def test_the_page_shows_exactly_what_playbook_plan_prints(new_page: Callable[..., Page], real_url: str,
                                                          capsys) -> None:
-    """For four products, the shipped library's items visible on the page, in order, are the ids of
-    `playbook plan --format json`. The page is loaded once (it holds all 500 items) with the first
+    """For four products, the shipped library's rows on the page, in order and with what they depend
+    on, are the items of `playbook plan --format json`. The page is loaded once with the first
     product's link; the others are answered on the questionnaire."""
     page = new_page(real_url)
-    for number, (product, traits) in enumerate(PRODUCTS.items()):
+    for number, (product, (yes, unsure)) in enumerate(PRODUCTS.items()):
         assert main(["plan", "--root", str(REPO / "playbook_data"), "--format", "json",
-                     *[arg for t in traits for arg in ("--trait", t)]]) == 0
-        command = [i["id"] for i in json.loads(capsys.readouterr().out)["items"]]
+                     *[arg for t in yes for arg in ("--trait", t)],
+                     *[arg for t in unsure for arg in ("--unsure", t)]]) == 0
+        command = json.loads(capsys.readouterr().out)["items"]
         if number == 0:
-            open_plan(page, "?traits=" + ",".join(traits))
-        else:  # one change event for all answers: Playwright's clicks wait long on a page this size
-            page.evaluate("""traits => {
-                const boxes = [...document.querySelectorAll('input[name="trait"]')];
-                boxes.forEach(b => { b.checked = traits.includes(b.value); });
-                boxes[0].dispatchEvent(new Event("change", {bubbles: true}));
-            }""", traits)
-        assert shown(page) == command, product
-        assert page.locator("[data-pb-plan-total]").text_content().startswith(f"{len(command)} items from "), product
+            open_plan(page, "?traits=" + ",".join(yes) + "&unsure=" + ",".join(unsure))
+        else:
+            answer_all(page, yes, unsure)
+        assert shown(page) == [i["id"] for i in command], product
+        depends = page.locator(".pb-plan__rows > li[data-item-id]").evaluate_all(
+            "els => els.map(e => e.querySelector('.pb-row__depends').textContent)")
+        assert depends == [("Depends on: " + "; ".join(f"{d['label']} ({d['answer']})" for d in i["depends_on"]))
+                           if i["depends_on"] else "" for i in command], product
+        assert page.locator("[data-pb-plan-total]").text_content().startswith(f"{len(command)} checks from "), product
