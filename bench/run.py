@@ -63,6 +63,8 @@ BUILD_TARGET = 1.15
 # Hand-written findings from profiling (what missed a target, why, and the figures before and
 # after each fix), read when the report is written and printed under the tables.
 NOTES_FILE = HERE / "NOTES.md"
+# The plan page's transfer size and Lighthouse score, written by bench/plan_page.py.
+PLAN_PAGE_FILE = HERE / "plan-page.md"
 
 
 # -- results ------------------------------------------------------------------------------------
@@ -485,6 +487,8 @@ def report(results: list[SizeResult], assets: list[tuple[str, int, int]], *, rep
         "",
         sizes,
     ]
+    if PLAN_PAGE_FILE.is_file():  # bench/plan_page.py's section, measured on its own
+        parts += ["", PLAN_PAGE_FILE.read_text(encoding="utf-8").strip()]
     if verdicts:
         parts += ["", "### Targets", "", *[f"- {v}" for v in verdicts]]
     if NOTES_FILE.is_file():

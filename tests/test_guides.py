@@ -93,6 +93,32 @@ def test_start_here_covers_every_stage_and_links_every_role_page(site: SiteBuild
     assert "../launch-review/" in links and "../glossary/" in links
 
 
+def test_each_situation_in_start_here_links_to_its_plan_with_the_answers_filled_in(site: SiteBuild,
+                                                                                  library: Library):
+    from urllib.parse import parse_qs
+
+    from playbook.plan import answers, select
+
+    page = article(site, "guides/start-here/")
+    situations = page.select("h3")
+    assert len(situations) >= 4
+    known = {t.id for t in library.traits}
+    for heading in situations:
+        link = heading.find_next("a", href=lambda h: h and h.startswith("../../plan/?traits="))
+        assert link is not None and link.find_previous("h3") is heading, heading.get_text()
+        query = parse_qs(urlsplit(link["href"]).query)
+        yes, unsure = query["traits"][0].split(","), query.get("unsure", [""])[0].split(",")
+        assert set(yes) <= known and set(filter(None, unsure)) <= known, heading.get_text()
+        size = len(select(library, answers(library, yes, [t for t in unsure if t])))
+        assert 0 < size < len(list(library.items())), heading.get_text()
+
+
+@pytest.mark.parametrize("url", ["", "guides/start-here/", "guides/launch-review/"])
+def test_the_ways_in_lead_to_the_plan(site: SiteBuild, url: str):
+    links = {a["href"].split("?")[0] for a in article(site, url).select("a[href]")}
+    assert {"plan/", "../plan/", "../../plan/"} & links, url
+
+
 def test_glossary_defines_at_least_forty_terms_each_with_an_anchor_and_an_index_entry(site: SiteBuild):
     page = article(site, "guides/glossary/")
     terms = page.select("dl > dt")

@@ -230,11 +230,25 @@ def test_yes_and_no_answers_give_the_two_valued_rule(when: Condition, has: set[s
 def test_conditions_read_in_plain_words_with_labels_not_ids():
     library = _library()
     assert describe(Condition(), library) == "Applies to every product."
+    assert describe(Condition(applies_when=(("a",), ("b",))), library) == "Applies when the product has a and has b."
+    assert describe(Condition(applies_when=(("a", "b"),)), library) == "Applies when the product has a, or has b."
     assert describe(Condition(applies_when=(("a", "b", "c"), ("d",))), library) == \
-        "Applies when the product has a, has b or has c, and has d."
+        "Applies to a product that has d, when at least one of these is true: it has a; it has b; it has c."
+    assert describe(Condition(applies_when=(("a", "b"), ("c", "d"))), library) == (
+        "Applies to a product when at least one of these is true: it has a; it has b, "
+        "and when at least one of these is true: it has c; it has d.")
     assert describe(Condition(skip_when=("e",)), library) == "Applies unless the product has e."
     assert describe(Condition(applies_when=(("a",),), skip_when=("e", "f")), library) == \
-        "Applies when the product has a. Not when it has e or has f."
+        "Applies when the product has a. Not when it has e, or has f."
+
+
+def test_a_group_that_holds_another_groups_traits_adds_nothing_and_is_left_out():
+    item = _item(applies_when=("a", "b"))
+    playbook = _playbook(item, applies_when=("a", "b", "c"), applies_when_all=("d",))
+    assert condition(item, playbook).applies_when == (("a", "b"), ("d",))
+    everything = [set(c) for n in range(5) for c in itertools.combinations("abcd", n)]
+    assert [applies(item, playbook, has) for has in everything] == [
+        bool(has & {"a", "b"}) and bool(has & {"a", "b", "c"}) and "d" in has for has in everything]
 
 
 def test_selection_rejects_traits_the_library_does_not_define(library_root: Path):
@@ -561,7 +575,7 @@ def test_plan_data_holds_every_item_in_plan_order_with_its_condition_and_details
         assert head["playbooks"][row["book"]]["id"] == item.playbook_id
         assert details["items"][row["id"]]["when"] == describe(when, library)
     slices = details["items"][SLICES]
-    assert slices["when"] == ("Applies when the product handles personal data, and answers from private documents, "
+    assert slices["when"] == ("Applies when the product handles personal data and answers from private documents "
                               "and has users in the European Union.")
     assert head["playbooks"][0]["url"].startswith("../") and all(
         ref[1].startswith("../frameworks/demo-framework/#") for d in details["items"].values() for ref in d["refs"])
@@ -571,7 +585,7 @@ def test_a_playbook_page_says_in_words_when_a_conditional_item_applies(library_r
     library = load_library(library_root)
     page = BeautifulSoup(Renderer(library).playbook_page(library.playbook("injection-defence")), "html.parser")
     assert page.select_one(".pb-item__when").get_text() == \
-        "Applies when the product answers from private documents or acts without approval."
+        "Applies when the product answers from private documents, or acts without approval."
     problem_fit = BeautifulSoup(Renderer(library).playbook_page(library.playbook("problem-fit")), "html.parser")
     assert [p.get_text() for p in problem_fit.select(".pb-item__when")] == [
         "Applies when the product calls tools or takes actions.",

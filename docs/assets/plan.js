@@ -1,13 +1,17 @@
 /* "Plan my review": the questionnaire and the plan built from it. Vanilla JS, no dependencies.
-   The page holds the questions only. The items come from plan-items.json (written at build time by
-   playbook/plan.py's page_data), their details from plan-details.json when a reader first opens one.
-   The rule is playbook/plan.py's, in three-valued logic (yes / no / unknown, where "not sure" and
-   "not answered" are unknown): an item is in the plan unless the answers rule it out, and an item
-   that depends on unknown answers says so. `playbook plan` and this page give the same list.
+   The page holds the questions, the filters and the buttons. The items come from plan-items.json
+   (written at build time by playbook/plan.py's page_data), their details from plan-details.json
+   when a reader first opens one. The rule is playbook/plan.py's, in three-valued logic (yes / no /
+   unknown, where "not sure" and "not answered" are unknown): an item is in the plan unless the
+   answers rule it out, and an item that depends on unknown answers says so. `playbook plan` and
+   this page give the same list.
    Answers live in the URL (?traits=yes,ids&unsure=ids&open=ids&product=Name: every trait not named
    is "no", as with `playbook plan --trait ... --unsure ...`) and in localStorage under
-   "genai-playbook-plan:v2". Ticks and notes are saved through checklist.js (window.genaiProgress),
-   under the same keys as on every playbook page. Data never becomes a plain-object key or markup. */
+   "genai-playbook-plan:v2". Everything that depends only on the answers (the radios, the follow-up
+   questions, the answers list, the controls) is set as soon as the script runs, so the page does
+   not move when the items arrive. Ticks and notes are saved through checklist.js
+   (window.genaiProgress), under the same keys as on every playbook page. Data never becomes a
+   plain-object key or markup. */
 (function () {
   "use strict";
   var ANSWERS = "genai-playbook-plan:v2", OLD_ANSWERS = "genai-playbook-plan:v1", FORMAT = "genai-playbook-review",
@@ -22,6 +26,7 @@
   function words(text, sep) { return String(text || "").split(sep).map(function (x) { return x.trim(); }).filter(Boolean); }
   function plural(n, word) { return n + " " + word + (n == 1 ? "" : "s"); }
   function set(el, value) { if (el && el.textContent !== value) el.textContent = value; }
+  function capital(text) { return text.charAt(0).toUpperCase() + text.slice(1); }
   function h(tag, props, kids) {
     var e = document.createElement(tag), k;
     for (k in props || {}) if (k in e) e[k] = props[k]; else e.setAttribute(k, props[k]);
@@ -48,7 +53,6 @@
     var s = progress() ? progress().state(it.alts) : null;
     return s || { done: false, time: "", note: "" };
   }
-  function capital(text) { return text.charAt(0).toUpperCase() + text.slice(1); }
 
   // -- answers --------------------------------------------------------------------------------------
   function resolve(given) { // playbook.plan.resolve: follow-ups and their parents agree
@@ -141,21 +145,27 @@
     it.skip.forEach(function (t) { if (seen.indexOf(t) < 0) seen.push(t); });
     return seen.filter(function (t) { return truth(a, t) === null; });
   }
-  function describe(it) { // playbook.plan.describe
-    function either(ts) {
-      var n = ts.map(function (t) { return P.labels.get(t) || t; });
-      return n.length == 1 ? n[0] : n.slice(0, -1).join(", ") + " or " + n[n.length - 1];
-    }
-    var text = "";
+  function describe(it) { // playbook.plan.describe, word for word
+    function name(t) { return P.labels.get(t) || t; }
+    function either(n) { return n.length == 1 ? n[0] : n.slice(0, -1).join(", ") + ", or " + n[n.length - 1]; }
+    var needed = it.all.filter(function (g) { return g.length == 1; }).map(function (g) { return name(g[0]); }),
+      choices = it.all.filter(function (g) { return g.length > 1; }).map(function (g) { return g.map(name); }), text = "";
     if (!it.all.length && !it.skip.length) return "Applies to every product.";
-    if (it.all.length) text = "Applies when the product " + it.all.map(either).join(", and ") + ".";
-    if (it.skip.length) text += (text ? " Not when it " : "Applies unless the product ") + either(it.skip) + ".";
+    if (!choices.length && needed.length) text = "Applies when the product " + needed.join(" and ") + ".";
+    else if (!needed.length && choices.length == 1 && choices[0].length == 2) text = "Applies when the product " + either(choices[0]) + ".";
+    else if (choices.length) {
+      text = "Applies to a product " + (needed.length ? "that " + needed.join(" and ") + ", " : "") + "when " +
+        choices.map(function (c) {
+          return "at least one of these is true: " + c.map(function (n) { return "it " + n; }).join("; ");
+        }).join(", and when ") + ".";
+    }
+    if (it.skip.length) text += (text ? " Not when it " : "Applies unless the product ") + either(it.skip.map(name)) + ".";
     return text;
   }
 
-  // -- binding the page ---------------------------------------------------------------------------------
+  // -- binding the page: everything the answers decide, at once; the items when they arrive ---------------
   function bind(form) {
-    var root = document.querySelector("[data-pb-plan-root]");
+    var root = document.querySelector("[data-pb-plan-root]"), start, f;
     if (!root) return null;
     P = { form: form, root: root, version: form.getAttribute("data-site-version") || "",
       product: form.querySelector('input[name="product"]'),
@@ -164,19 +174,42 @@
       contents: root.querySelector("[data-pb-plan-contents]"), actions: root.querySelector("[data-pb-plan-actions]"),
       foot: document.querySelector(".pb-print-foot"), ask: document.querySelector("[data-pb-plan-ask]"),
       asked: document.querySelector("[data-pb-plan-asked]"),
-      questions: [], known: new Set(), traits: [], labels: new Map(), items: [], rows: new Map(), ready: false };
+      questions: [], known: new Set(), traits: [], labels: new Map(), items: [], rows: new Map(), sections: [],
+      plan: [], ready: false };
+    P.intro = P.total.textContent; // the build's own words for a plan with no answers
     [].forEach.call(form.querySelectorAll("fieldset[data-trait]"), function (el) {
-      var id = el.getAttribute("data-trait"), legend = el.querySelector("legend");
-      if (!TRAIT.test(id)) return;
-      P.questions.push({ id: id, el: el, requires: el.getAttribute("data-requires") || "",
+      var id = el.getAttribute("data-trait"), legend = el.querySelector("legend"), parent = el.getAttribute("data-requires") || "";
+      if (!TRAIT.test(id) || P.known.has(id)) return;
+      P.known.add(id);
+      P.traits.push({ id: id, requires: TRAIT.test(parent) ? parent : "" });
+      P.labels.set(id, el.getAttribute("data-label") || id);
+      P.questions.push({ id: id, el: el, requires: TRAIT.test(parent) ? parent : "",
         question: legend ? legend.textContent.trim() : id,
         radios: [].slice.call(el.querySelectorAll('input[type="radio"]')) });
     });
+    f = P.filters;
+    P.filter = { stage: f.querySelector('select[name="stage"]'), owner: f.querySelector('select[name="owner"]'),
+      level: f.querySelector('select[name="level"]'), hide: f.querySelector('input[name="hide-done"]'),
+      shown: f.querySelector(".pb-shown"), more: f.querySelector("[data-pb-plan-more]") };
+    start = initial();
+    if (P.product) P.product.value = start.product;
+    show(resolve(start.given));
+    apply(!!start.shared);
+    if (P.ask) { // answers from a link or an earlier visit: the plan first, the questions one click away
+      if (P.answered == P.traits.length) P.ask.open = false;
+      P.ask.addEventListener("toggle", function () { P.summary.hidden = P.ask.open || !P.answered; });
+      P.summary.hidden = P.ask.open || !P.answered;
+    }
     form.addEventListener("change", changed);
     form.addEventListener("input", function (e) { if (e.target === P.product) changed(); });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
+    P.summary.addEventListener("click", change);
+    f.addEventListener("change", filter);
+    if (P.filter.more) P.filter.more.addEventListener("click", function () { P.filter.level.value = ""; filter(); });
+    P.actions.addEventListener("click", act);
+    P.list.addEventListener("change", tick);
+    P.list.addEventListener("toggle", opened, true); // toggle does not bubble
     form.pbPlan = P;
-    set(P.total, "Loading the checks…");
     load(form.getAttribute("data-items")).then(function (data) {
       if (!P || P.form !== form) return; // the reader moved on
       ready(data);
@@ -187,14 +220,7 @@
   }
 
   function ready(data) {
-    var books = Array.isArray(data.playbooks) ? data.playbooks : [], start, stageOf = new Map();
-    (Array.isArray(data.traits) ? data.traits : []).forEach(function (t) {
-      if (!t || !TRAIT.test(t.id) || P.known.has(t.id)) return;
-      P.known.add(t.id);
-      P.traits.push({ id: t.id, requires: TRAIT.test(t.requires || "") ? t.requires : "" });
-      P.labels.set(t.id, String(t.label || t.id));
-    });
-    P.questions = P.questions.filter(function (q) { return P.known.has(q.id); });
+    var books = Array.isArray(data.playbooks) ? data.playbooks : [], stageOf = new Map();
     P.stages = (data.stages || []).map(function (s) { return { id: String(s.id), title: String(s.title) }; });
     P.stages.push({ id: "", title: "No stage" });
     P.stages.forEach(function (s) { stageOf.set(s.id, s); });
@@ -209,32 +235,12 @@
         alts: [x.id].concat(list(x.replaces)), book: String(book.id || x.id.split("/")[0]),
         title: String(book.title || ""), url: typeof book.url == "string" ? book.url : "" });
     });
-    start = initial();
-    if (P.product) P.product.value = start.product;
-    show(resolve(start.given));
-    tools();
     P.ready = true;
-    apply(!!start.shared);
-    if (P.ask) { // answers from a link or an earlier visit: the plan first, the questions one click away
-      if (P.answered == P.traits.length) P.ask.open = false;
-      P.ask.addEventListener("toggle", function () { P.summary.hidden = P.ask.open || !P.answered; });
-      P.summary.hidden = P.ask.open || !P.answered;
-    }
+    apply(false);
     P.form.setAttribute("data-pb-ready", ""); // for scripts and tests: the plan follows the answers now
-    P.summary.addEventListener("click", function (e) { // "Change": open the questions at this one
-      var a = e.target.closest && e.target.closest("button.pb-answers__change"), q, r;
-      if (!a) return;
-      q = document.getElementById(a.getAttribute("data-question"));
-      if (P.ask) P.ask.open = true;
-      if (!q) return;
-      q.scrollIntoView({ block: "center" });
-      r = q.querySelector("input:checked") || q.querySelector("input");
-      if (r) r.focus();
-    });
   }
 
   function changed(e) {
-    if (!P.ready) return;
     if (e && e.target && e.target.type == "radio") { // a parent's answer may hide or show its follow-ups
       if (e.target.value == "no") { // a parent answered no: its follow-ups are no longer asked
         var parent = e.target.closest("fieldset[data-trait]"), id = parent && parent.getAttribute("data-trait");
@@ -246,31 +252,37 @@
   }
 
   function apply(remember) {
-    var a = resolve(given()), answered = 0, q;
+    var a = resolve(given()), answered = 0, q, keep;
     P.answers = a;
     P.traits.forEach(function (t) { if (a.get(t.id) != OPEN) answered++; });
+    P.answered = answered;
     if (remember) {
-      var keep = Object.create(null);
+      keep = Object.create(null);
       P.traits.forEach(function (t) { if (a.get(t.id) != OPEN) keep[t.id] = a.get(t.id); });
       try { store().setItem(ANSWERS, JSON.stringify({ answers: keep, product: P.product ? P.product.value.trim().slice(0, 120) : "" })); }
       catch (x) { /* the URL still keeps them */ }
     }
     q = query(a);
     try { history.replaceState(history.state, "", location.pathname + q + location.hash); } catch (x) { /* keep the URL */ }
-    if (P.foot) P.foot.setAttribute("data-url", q || "");
+    if (P.foot) P.foot.setAttribute("data-url", q);
+    document.documentElement.classList.toggle("pb-plan-answered", !!answered); // room for the rows while they load
+    P.contents.hidden = P.actions.hidden = P.filters.hidden = !answered;
+    summary(a);
+    if (!P.ready) {
+      set(P.total, answered ? "Loading the checks…" : P.intro);
+      return;
+    }
     P.plan = [];
-    P.items.forEach(function (it) {
+    if (answered) P.items.forEach(function (it) {
       var v = verdict(it, a);
       it.open = v === null ? openTraits(it, a) : [];
       if (v !== false) P.plan.push(it);
     });
-    P.answered = answered;
-    summary(a);
     render();
   }
 
-  // -- the answers, as a "check your answers" list ------------------------------------------------------------
-  function summary(a) { // each answer once: the labels answered yes, not sure, no, not answered; each a "Change" link
+  // -- the answers: each label once, under yes, not sure, not answered or no; each opens its question --------
+  function summary(a) {
     var dl = P.summary, by = new Map();
     set(P.asked, "(" + (P.answered == P.traits.length ? "all " + P.traits.length + " answered" :
       P.answered + " of " + P.traits.length + " answered") + ")");
@@ -288,7 +300,7 @@
       dd = h("dd");
       qs.forEach(function (q, i) {
         if (i) dd.append(", ");
-        dd.append(h("button", { type: "button", className: "pb-answers__change", textContent: P.labels.get(q.id) || q.question,
+        dd.append(h("button", { type: "button", className: "pb-answers__change", textContent: P.labels.get(q.id),
           title: "Change the answer to: " + q.question, "data-question": "q-" + q.id }));
       });
       dl.append(h("div", { className: "pb-answers__row pb-answers__row--" + v.replace(" ", "-") }, [
@@ -296,34 +308,49 @@
     });
     dl.hidden = !!(P.ask && P.ask.open);
   }
+  function change(e) { // "Change": open the questions at this one
+    var b = e.target.closest && e.target.closest("button.pb-answers__change"), q, r;
+    if (!b) return;
+    q = document.getElementById(b.getAttribute("data-question"));
+    if (P.ask) P.ask.open = true;
+    if (!q) return;
+    q.scrollIntoView({ block: "center" });
+    r = q.querySelector("input:checked") || q.querySelector("input");
+    if (r) r.focus();
+  }
 
   // -- the rows -------------------------------------------------------------------------------------------
   function row(it) { // the box, and a disclosure whose summary is the sentence with its level and owner
-    var n = P.rows.size, li, cb, details, meta, text = "plan-text-" + n;
+    var n = P.rows.size, li, cb, meta, text = "plan-text-" + n;
     cb = h("input", { type: "checkbox", className: "pb-item__check", id: "plan-check-" + n, "aria-labelledby": text });
     meta = h("span", { className: "pb-row__meta" }, [
       it.level ? h("span", { className: "pb-badge pb-badge--" + it.level, textContent: P.levels.get(it.level) || it.level }) : null,
       it.owner ? h("span", { className: "pb-row__owner", textContent: P.owners.get(it.owner) || it.owner }) : null,
       h("span", { className: "pb-row__depends" })]);
-    details = h("details", { className: "pb-row__details" }, [
-      h("summary", {}, [h("span", { className: "pb-item__title pb-row__text", id: text, textContent: it.text }), " ", meta])]);
-    details.addEventListener("toggle", function () { if (details.open) fill(it, details); });
-    li = h("li", { className: "pb-item pb-row pb-item--" + (it.level || "unset") }, [cb, details]);
+    li = h("li", { className: "pb-item pb-row pb-item--" + (it.level || "unset") }, [cb, h("details", { className: "pb-row__details" }, [
+      h("summary", {}, [h("span", { className: "pb-item__title pb-row__text", id: text, textContent: it.text }), " ", meta])])]);
     li.setAttribute("data-item-id", it.id);
     li.setAttribute("data-level", it.level);
     li.setAttribute("data-owner", it.owner);
     li.setAttribute("data-stage", it.stage);
     if (it.alts.length > 1) li.setAttribute("data-replaces", it.alts.slice(1).join(" "));
-    cb.addEventListener("change", function () {
-      var s = saved(it);
-      if (!progress() || !progress().save(it.id, { done: cb.checked, note: s.note })) {
-        set(P.total, "Could not save: this browser's storage is full or blocked.");
-      }
-      count();
-    });
-    it.row = { li: li, cb: cb, depends: meta.lastChild, details: details };
+    li.pbItem = it;
+    it.row = { li: li, cb: cb, depends: meta.lastChild, details: li.lastChild };
     P.rows.set(it.id, it.row);
     return it.row;
+  }
+  function itemOf(el) { var li = el && el.closest && el.closest("li[data-item-id]"); return li ? li.pbItem : null; }
+  function tick(e) {
+    var it = itemOf(e.target);
+    if (!it || e.target !== it.row.cb) return;
+    if (!progress() || !progress().save(it.id, { done: it.row.cb.checked, note: saved(it).note })) {
+      set(P.total, "Could not save: this browser's storage is full or blocked.");
+    }
+    count();
+  }
+  function opened(e) {
+    var it = itemOf(e.target);
+    if (it && e.target === it.row.details && it.row.details.open) fill(it, it.row.details);
   }
 
   function fill(it, details) { // details on demand, from plan-details.json
@@ -365,15 +392,11 @@
   }
 
   function render() {
-    var wanted = new Set(P.plan.map(function (it) { return it.id; })), byStage = new Map();
-    P.list.textContent = "";
+    var wanted = new Set(P.plan.map(function (it) { return it.id; })), byStage = new Map(), frag = document.createDocumentFragment();
     P.sections = [];
     if (!P.answered) {
-      set(P.total, "Answer the questions above to see the checks that apply to your product. The library has " +
-        plural(P.items.length, "check") + "; " + P.items.filter(function (it) { return !it.all.length && !it.skip.length; }).length +
-        " of them apply to every product.");
-      P.contents.hidden = P.actions.hidden = P.filters.hidden = true;
-      P.foot && P.foot.setAttribute("data-url", "");
+      P.list.textContent = "";
+      set(P.total, P.intro);
       return;
     }
     P.plan.forEach(function (it) {
@@ -381,11 +404,11 @@
       byStage.get(it.stage).push(it);
     });
     P.stages.forEach(function (s) {
-      var its = byStage.get(s.id), sec, ol, head;
+      var its = byStage.get(s.id), ol, head;
       if (!its) return;
       ol = h("ol", { className: "pb-checklist pb-plan__rows" });
       its.forEach(function (it) {
-        var r = P.rows.get(it.id) || row(it);
+        var r = it.row || row(it);
         set(r.depends, it.open.length ? "Depends on: " + it.open.map(function (t) {
           return (P.labels.get(t) || t) + " (" + P.answers.get(t) + ")";
         }).join("; ") : "");
@@ -393,76 +416,56 @@
         ol.append(r.li);
       });
       head = h("h3", { className: "pb-plan__stage-title", id: "stage-" + (s.id || "none") }, [s.title + " ", h("span", { className: "pb-plan__count" })]);
-      sec = h("section", { className: "pb-plan__stage" }, [head, ol]);
-      P.sections.push({ stage: s, el: sec, count: head.lastChild, items: its });
-      P.list.append(sec);
+      P.sections.push({ stage: s, el: h("section", { className: "pb-plan__stage" }, [head, ol]), count: head.lastChild, items: its });
+      frag.append(P.sections[P.sections.length - 1].el);
     });
+    P.list.textContent = "";
+    P.list.append(frag);
     P.rows.forEach(function (r, id) { if (!wanted.has(id)) r.li.remove(); });
-    P.contents.hidden = P.actions.hidden = P.filters.hidden = false;
     filter();
   }
 
   // -- filters and counts ----------------------------------------------------------------------------------
-  function tools() {
-    var f = P.filters, owners = new Set(), stage, owner, level, hide;
-    function select(label, options, name) {
-      var s = h("select", { name: name }, options.map(function (o) { return h("option", { value: o[0], textContent: o[1] }); }));
-      s.addEventListener("change", filter);
-      f.append(h("label", {}, [label + " ", s]));
-      return s;
-    }
-    P.items.forEach(function (it) { if (it.owner) owners.add(it.owner); });
-    stage = select("Stage", [["", "All stages"]].concat(P.stages.filter(function (s) { return s.id; }).map(function (s) { return [s.id, s.title]; })), "stage");
-    owner = select("Owner", [["", "All owners"]].concat([].concat.apply([], [Array.from(P.owners.keys()).filter(function (o) {
-      return owners.has(o); }).map(function (o) { return [o, P.owners.get(o)]; })])), "owner");
-    level = select("Level", [["", "All levels"], ["must", "Must only"], ["must should", "Must and should"]], "level");
-    hide = h("input", { type: "checkbox", name: "hide-done" });
-    hide.addEventListener("change", filter);
-    f.append(h("label", {}, [hide, " Hide done"]));
-    P.shown = h("span", { className: "pb-shown" });
-    f.append(P.shown);
-    P.filter = { stage: stage, owner: owner, level: level, hide: hide };
-    P.actions.append(
-      button("Download record (Markdown)", function () { download(name("md"), "text/markdown", markdown(record())); }),
-      button("Download record (JSON)", function () { download(name("json"), "application/json", JSON.stringify(record(), null, 2) + "\n"); }),
-      button("Download record (CSV)", function () { download(name("csv"), "text/csv", csv(record())); }),
-      button("Clear answers", function () {
-        P.questions.forEach(function (q) { q.radios.forEach(function (r) { r.checked = false; }); });
-        show(resolve(given()));
-        apply(true);
-      }));
-  }
-  function button(text, fn) { return h("button", { type: "button", className: "pb-btn", textContent: text, onclick: fn }); }
-  function name(ext) { return "review-plan-" + new Date().toISOString().slice(0, 10) + "." + ext; }
-
   function filter() {
+    if (!P.ready || !P.answered) return;
     var f = P.filter, n = 0, levels = words(f.level.value, " ");
     P.plan.forEach(function (it) {
-      var s = saved(it), show = (!f.stage.value || it.stage == f.stage.value) && (!f.owner.value || it.owner == f.owner.value) &&
-        (!levels.length || levels.indexOf(it.level) >= 0) && !(f.hide.checked && s.done);
-      it.row.li.hidden = !show;
+      it.state = saved(it);
+      var show = (!f.stage.value || it.stage == f.stage.value) && (!f.owner.value || it.owner == f.owner.value) &&
+        (!levels.length || levels.indexOf(it.level) >= 0) && !(f.hide.checked && it.state.done);
+      if (it.row.li.hidden == show) it.row.li.hidden = !show;
       n += show;
     });
     P.sections.forEach(function (sec) { sec.el.hidden = !sec.items.some(function (it) { return !it.row.li.hidden; }); });
-    set(P.shown, n < P.plan.length ? "Showing " + n + " of " + P.plan.length : "");
-    count();
+    set(f.shown, n < P.plan.length ? "Showing " + n + " of " + P.plan.length : "");
+    var could = levels.length && levels.indexOf("could") < 0 ? P.plan.filter(function (it) { return it.level == "could"; }).length : 0;
+    if (f.more) { // good practice (could) is in the plan and the record, shown on request
+      f.more.hidden = !could;
+      set(f.more, "Show the " + plural(could, "good-practice check") + " (could) too");
+    }
+    count(true);
   }
 
   function tally(its) {
     var t = { n: its.length, must: 0, done: 0, mustDone: 0, open: 0 };
     its.forEach(function (it) {
-      var s = saved(it);
-      it.state = s;
-      if (it.row) { it.row.cb.checked = s.done; it.row.li.classList.toggle("pb-item--done", s.done); }
+      var s = it.state;
       t.done += s.done;
       t.open += it.open.length > 0;
       if (it.level == "must") { t.must++; t.mustDone += s.done; }
     });
     return t;
   }
-  function count() {
-    if (!P.answered) return;
-    var t = tally(P.plan), books = new Set(P.plan.map(function (it) { return it.book; })), unanswered = 0, unsure = 0;
+  function count(fresh) {
+    if (!P.ready || !P.answered) return;
+    var t, books = new Set(), unanswered = 0, unsure = 0;
+    P.plan.forEach(function (it) {
+      if (!fresh) it.state = saved(it);
+      books.add(it.book);
+      if (it.row.cb.checked != it.state.done) it.row.cb.checked = it.state.done;
+      it.row.li.classList.toggle("pb-item--done", it.state.done);
+    });
+    t = tally(P.plan);
     P.traits.forEach(function (x) { var v = P.answers.get(x.id); unanswered += v == OPEN; unsure += v == UNSURE; });
     P.tally = t;
     P.books = books.size;
@@ -478,7 +481,22 @@
         (unanswered && unsure ? " and " : "") + (unsure ? plural(unsure, "answer") + " of not sure" : "") + "." : ""));
   }
 
-  // -- the review record (the same shape as `playbook plan --format json`) --------------------------------
+  // -- actions: the record (the same shape as `playbook plan --format json`), clearing the answers -----------
+  function act(e) {
+    var b = e.target.closest && e.target.closest("button"), kind = b && b.getAttribute("data-pb-download"),
+      day = new Date().toISOString().slice(0, 10);
+    if (!b) return;
+    if (b.hasAttribute("data-pb-clear")) {
+      P.questions.forEach(function (q) { q.radios.forEach(function (r) { r.checked = false; }); });
+      show(resolve(given()));
+      apply(true);
+      return;
+    }
+    if (!P.ready || !kind) return;
+    if (kind == "md") download("review-plan-" + day + ".md", "text/markdown", markdown(record()));
+    if (kind == "json") download("review-plan-" + day + ".json", "application/json", JSON.stringify(record(), null, 2) + "\n");
+    if (kind == "csv") download("review-plan-" + day + ".csv", "text/csv", csv(record()));
+  }
   function record() {
     var a = P.answers, t, by = function (v) { return P.traits.filter(function (x) { return a.get(x.id) == v; }).map(function (x) { return x.id; }); };
     count();

@@ -51,6 +51,7 @@
       var key = ol.closest("[data-pb-plan-list]") || ol, g = groups.get(key);
       if (!g) groups.set(key, g = { all: 0, done: 0, must: 0, mustDone: 0 });
       each("li[data-item-id]:not(.pb-plan-out)", function (li) { // not the items the plan page leaves out
+        if (key !== ol && li.hidden) return; // the plan prints what its filters show
         var cb = li.querySelector("input.pb-item__check"), s = saved(li), ticked = !!(cb && cb.checked), bits = [];
         g.all++;
         g.done += ticked;

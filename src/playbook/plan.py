@@ -168,13 +168,15 @@ class Condition:
 
 
 def condition(item: Item, playbook: Playbook) -> Condition:
-    """The item's effective condition: its playbook's and its own."""
+    """The item's effective condition: its playbook's and its own. A group that holds every trait
+    of another group says nothing more ("a or b or c", and "a or b", is "a or b"), so it is left out."""
     groups: list[tuple[str, ...]] = []
     for group in (playbook.applies_when, item.applies_when,
                   *((t,) for t in playbook.applies_when_all), *((t,) for t in item.applies_when_all)):
         if group and group not in groups:
             groups.append(group)
-    return Condition(applies_when=tuple(groups), skip_when=tuple(dict.fromkeys(playbook.skip_when + item.skip_when)))
+    kept = tuple(g for g in groups if not any(set(other) < set(g) for other in groups))
+    return Condition(applies_when=kept, skip_when=tuple(dict.fromkeys(playbook.skip_when + item.skip_when)))
 
 
 def applies(item: Item, playbook: Playbook, traits: Collection[str]) -> bool:
@@ -183,20 +185,33 @@ def applies(item: Item, playbook: Playbook, traits: Collection[str]) -> bool:
 
 
 def describe(when: Condition, library: Library) -> str:
-    """The condition in plain words, with each trait's label: never an id."""
+    """The condition in plain words, with each trait's label, never an id: "Applies when the product
+    A and B.", "Applies when the product A, or B.", or, with a choice among several, "Applies to a
+    product that A, when at least one of these is true: it B; it C." plan.js writes the same words."""
     labels = {t.id: t.label for t in library.traits}
 
-    def either(traits: Iterable[str]) -> str:
-        names = [labels.get(t, t) for t in traits]
-        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    def name(trait: str) -> str:
+        return labels.get(trait, trait)
+
+    def either(names: list[str]) -> str:
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", or " + names[-1]
 
     if not when:
         return "Applies to every product."
-    text = ""
-    if when.applies_when:
-        text = "Applies when the product " + ", and ".join(either(g) for g in when.applies_when) + "."
+    needed = [name(g[0]) for g in when.applies_when if len(g) == 1]
+    choices = [[name(t) for t in g] for g in when.applies_when if len(g) > 1]
+    if not choices and needed:
+        text = "Applies when the product " + " and ".join(needed) + "."
+    elif not needed and len(choices) == 1 and len(choices[0]) == 2:
+        text = "Applies when the product " + either(choices[0]) + "."
+    elif choices:
+        text = ("Applies to a product " + (f"that {' and '.join(needed)}, " if needed else "") + "when "
+                + ", and when ".join("at least one of these is true: " + "; ".join(f"it {n}" for n in c)
+                                     for c in choices) + ".")
+    else:
+        text = ""
     if when.skip_when:
-        text += (" Not when it " if text else "Applies unless the product ") + either(when.skip_when) + "."
+        text += (" Not when it " if text else "Applies unless the product ") + either([name(t) for t in when.skip_when]) + "."
     return text
 
 

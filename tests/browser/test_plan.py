@@ -82,9 +82,17 @@ def page(new_page: Callable[..., Page], plan_url: str) -> Page:
     return new_page(plan_url)
 
 
-def open_plan(page: Page, query: str = "") -> None:
+def open_plan(page: Page, query: str = "", levels: str | None = "") -> None:
+    """Open the plan page and wait for its items; `levels` sets the level filter ("" shows every
+    level, as `playbook plan` lists them; None keeps the page's default, must and should)."""
     page.goto(PLAN + query)
     page.locator("form[data-pb-ready]").wait_for(state="attached")  # plan.js has loaded the items
+    if levels is not None:
+        page.evaluate("""levels => {
+            const select = document.querySelector('[data-pb-plan-filters] select[name="level"]');
+            select.value = levels;
+            select.dispatchEvent(new Event("change", {bubbles: true}));
+        }""", levels)
 
 
 def shown(page: Page) -> list[str]:
@@ -129,11 +137,22 @@ def download(page: Page, button: str) -> tuple[str, str]:
 # -- the questionnaire ------------------------------------------------------------------------------
 
 
+def test_the_plan_shows_must_and_should_first_and_good_practice_on_request(page: Page, library: Path) -> None:
+    open_plan(page, "?traits=tool-use", levels=None)
+    assert expected(library, ["tool-use"]) == [STATED, SIMPLER, METRIC]
+    assert shown(page) == [STATED, SIMPLER]  # success-metric-set is a could
+    more = page.get_by_role("button", name="Show the 1 good-practice check (could) too")
+    more.click()
+    assert shown(page) == [STATED, SIMPLER, METRIC]
+    expect(more).to_be_hidden()
+    expect(page.locator('[data-pb-plan-filters] select[name="level"]')).to_have_value("")
+
+
 def test_answers_build_the_plan_and_update_the_counts_at_once(page: Page, library: Path) -> None:
     open_plan(page)
     total = page.locator("[data-pb-plan-total]")
-    expect(total).to_have_text("Answer the questions above to see the checks that apply to your product. "
-                               "The library has 6 checks; 1 of them apply to every product.")
+    expect(total).to_have_text("The library has 6 checks in 3 playbooks; 1 apply to every product. "
+                               "Answer the questions to see the ones that apply to yours.")
     assert shown(page) == []
 
     answer_all(page)  # no to everything
@@ -229,6 +248,8 @@ def test_filters_narrow_the_rows_and_the_contents_count_each_stage(page: Page) -
     expect(contents).to_have_text(["Discover 1 check, 1 must", "Define 2 checks, 1 must", "Build 1 check, 1 must",
                                    "Validate 1 check, 0 must"])
     filters = page.locator("[data-pb-plan-filters]")
+    filters.get_by_label("Level").select_option(label="Must and should")
+    assert shown(page) == [STATED, GROUPS, SIMPLER, UNTRUSTED, SLICES]  # no could item in this plan
     filters.get_by_label("Level").select_option(label="Must only")
     assert shown(page) == [STATED, GROUPS, UNTRUSTED]
     filters.get_by_label("Owner").select_option(label="Security")
@@ -253,7 +274,7 @@ def test_details_open_on_demand_with_why_how_references_and_a_note(page: Page) -
     item.locator("summary").click()
     more = item.locator(".pb-row__more")
     expect(more.locator(".pb-row__when")).to_have_text(
-        "Applies when the product answers from private documents or acts without approval.")
+        "Applies when the product answers from private documents, or acts without approval.")
     expect(more).to_contain_text("Why it matters")
     expect(more).to_contain_text("How to check")
     expect(more.get_by_role("link", name=re.compile("Demo LLM01:2025"))).to_have_attribute(
