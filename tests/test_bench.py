@@ -123,3 +123,31 @@ def test_fast_check_defers_to_jsonschema_where_patterns_differ():
     document["title"] = "A title that ends in a newline\n"
     assert not is_valid("playbook")(document)
     assert list(validator("playbook").iter_errors(document)) == []
+
+
+def test_plan_page_benchmark_writes_its_section_and_refreshes_it_in_the_page(tmp_path):
+    """bench/plan_page.py's report and its in-place update of the Performance page, on figures given
+    here (the measurement itself needs a build, a browser and Lighthouse; `python bench/plan_page.py`)."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import plan_page
+    finally:
+        sys.path.pop(0)
+    light = {"score": 98, "version": "12.8.2", "dom": 3726.0, **{m: "1.7 s" for m in plan_page.METRICS}}
+    results = {"own": {"HTML": 11_000, "plan-items.json": 35_000, "plan-details.json (on first Details)": 125_000},
+               "views": {name: {"transfer": 442_000, "requests": 16, "search": 309_000,
+                                "lighthouse": None if number else light}
+                         for number, name in enumerate(plan_page.VIEWS)}}
+    section = plan_page.report(results, 30)
+    assert section.startswith(plan_page.START) and section.rstrip().endswith(plan_page.END)
+    assert "| **HTML + data** (target ≤ 250 kB) | **46 kB** ✓ |" in section
+    assert "| new reader (no answers) | 442 kB in 16 | 309 kB | 98 ✓ | 1.7 s |" in section
+    assert "| worked example (all answered) | 442 kB in 16 | 309 kB | not measured (`npm install --prefix bench`)" in section
+    page = tmp_path / "performance.md"
+    page.write_text("# Performance\n\nTables.\n\n### Targets\n\n- all hold\n", encoding="utf-8")
+    plan_page.replace_section(page, section)
+    once = page.read_text(encoding="utf-8")
+    assert once.index(plan_page.START) < once.index("### Targets") and once.count(plan_page.START) == 1
+    plan_page.replace_section(page, section.replace("98 ✓", "91 ✓"))  # a second run replaces, never appends
+    again = page.read_text(encoding="utf-8")
+    assert again.count(plan_page.START) == 1 and "91 ✓" in again and "98 ✓" not in again

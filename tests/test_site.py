@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import json
 from pathlib import Path
 
@@ -201,3 +203,9 @@ def test_the_repository_site_builds_strictly_with_the_shipped_content(tmp_path: 
         page = soup(build.page(playbook.url))
         ids = {e["data-item-id"] for e in page.select("[data-item-id]")}
         assert ids == {i.global_id for i in playbook.items}
+    # The plan page of the real library stays light: its HTML and the data it loads, gzipped as
+    # static hosts serve them, within 250 kB (bench/plan_page.py measures the whole load).
+    plan = build.site / "plan"
+    light = sum(len(gzip.compress((plan / name).read_bytes(), 6)) for name in ("index.html", "plan-items.json"))
+    assert light <= 250_000, f"/plan/ HTML + data: {light:,} bytes gzipped"
+    assert not soup(build.page("plan")).select("[data-item-id]")  # no item is embedded in the page

@@ -447,11 +447,13 @@
   }
 
   function tally(its) {
-    var t = { n: its.length, must: 0, done: 0, mustDone: 0, open: 0 };
+    var t = { n: its.length, must: 0, should: 0, could: 0, done: 0, mustDone: 0, open: 0 };
     its.forEach(function (it) {
       var s = it.state;
       t.done += s.done;
       t.open += it.open.length > 0;
+      if (it.level == "should") t.should++;
+      if (it.level == "could") t.could++;
       if (it.level == "must") { t.must++; t.mustDone += s.done; }
     });
     return t;
@@ -470,14 +472,14 @@
     P.tally = t;
     P.books = books.size;
     P.contents.textContent = "";
-    P.contents.append(h("ol", {}, P.sections.map(function (sec) {
-      var c = tally(sec.items), label = plural(c.n, "check") + ", " + c.must + " must" + (c.done ? ", " + c.done + " done" : "");
+    P.contents.append(h("ol", {}, P.sections.filter(function (sec) { return !sec.el.hidden; }).map(function (sec) { // what the filters show
+      var c = tally(sec.items.filter(function (it) { return !it.row.li.hidden; })), label = plural(c.n, "check") + ", " + c.must + " must" + (c.done ? ", " + c.done + " done" : "");
       set(sec.count, "(" + label + ")");
       return h("li", {}, [h("a", { href: "#stage-" + (sec.stage.id || "none"), textContent: sec.stage.title }), " " + label]);
     })));
-    set(P.total, plural(t.n, "check") + " from " + plural(P.books, "playbook") + " in your plan, " + t.must + " of them must. " +
-      "Done: " + t.done + " of " + t.n + "; must: " + t.mustDone + " of " + t.must + "." +
-      (t.open ? " " + plural(t.open, "check") + " depend on " + (unanswered ? plural(unanswered, "question") + " not answered" : "") +
+    set(P.total, plural(t.n, "check") + " in your plan: " + t.must + " must, " + t.should + " should, " + t.could +
+      " could. Done: " + t.done + " of " + t.n + "; must: " + t.mustDone + " of " + t.must + "." +
+      (t.open ? " " + plural(t.open, "check") + (t.open == 1 ? " waits on " : " wait on ") + (unanswered ? plural(unanswered, "question") + " not answered" : "") +
         (unanswered && unsure ? " and " : "") + (unsure ? plural(unsure, "answer") + " of not sure" : "") + "." : ""));
   }
 

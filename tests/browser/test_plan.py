@@ -157,7 +157,7 @@ def test_answers_build_the_plan_and_update_the_counts_at_once(page: Page, librar
 
     answer_all(page)  # no to everything
     assert shown(page) == EVERY_PRODUCT == expected(library, [])
-    expect(total).to_have_text("2 checks from 1 playbook in your plan, 1 of them must. Done: 0 of 2; must: 0 of 1.")
+    expect(total).to_have_text("2 checks in your plan: 1 must, 0 should, 1 could. Done: 0 of 2; must: 0 of 1.")
     expect(page.locator("#stage-build")).to_have_count(0)  # no item of the stage applies
 
     answer(page, "tool-use", "yes")
@@ -178,7 +178,7 @@ def test_not_sure_keeps_the_checks_it_could_bring_and_marks_them(page: Page, lib
     expect(row(page, METRIC).locator(".pb-row__depends")).to_have_text(
         "Depends on: has users in the European Union (not sure)")
     expect(row(page, GROUPS).locator(".pb-row__depends")).to_have_text("")
-    expect(page.locator("[data-pb-plan-total]")).to_contain_text("1 check depend on 1 answer of not sure.")
+    expect(page.locator("[data-pb-plan-total]")).to_contain_text("1 check waits on 1 answer of not sure.")
 
 
 def test_a_follow_up_question_is_asked_only_after_its_parent(page: Page, library: Path) -> None:
@@ -429,4 +429,4 @@ def test_the_page_shows_exactly_what_playbook_plan_prints(new_page: Callable[...
             "els => els.map(e => e.querySelector('.pb-row__depends').textContent)")
         assert depends == [("Depends on: " + "; ".join(f"{d['label']} ({d['answer']})" for d in i["depends_on"]))
                            if i["depends_on"] else "" for i in command], product
-        assert page.locator("[data-pb-plan-total]").text_content().startswith(f"{len(command)} checks from "), product
+        assert page.locator("[data-pb-plan-total]").text_content().startswith(f"{len(command)} checks in your plan: "), product
