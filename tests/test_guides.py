@@ -157,3 +157,13 @@ def test_every_link_in_the_guides_reaches_an_existing_page_and_anchor(site: Site
             elif parts.fragment and unquote(parts.fragment) not in anchors(path):
                 broken.append(f"{url}: {href} (no anchor)")
     assert not broken, "\n".join(broken)
+
+
+def test_the_contributing_guide_and_the_site_guide_give_the_same_rules_for_levels_and_conditions():
+    def rules(text: str) -> list[str]:
+        section = text.split("## Choosing a level and when an item applies", 1)[1].split("\n## ", 1)[0]
+        return [line for line in section.splitlines() if line.startswith(("- ", "| ", "  "))]
+
+    contributing = rules((REPO / "CONTRIBUTING.md").read_text(encoding="utf-8"))
+    assert contributing and contributing == rules(
+        (REPO / "docs" / "guides" / "how-to-change-a-playbook.md").read_text(encoding="utf-8"))
