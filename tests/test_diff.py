@@ -87,6 +87,20 @@ def test_changed_text_level_owner_stage_and_refs_are_listed_with_old_and_new_val
     assert "Breaking" not in out
 
 
+def test_changed_conditions_are_listed_with_old_and_new_traits(repo: Path):
+    """A condition is a claim about which products need an item: reviewers see it change."""
+    path = problem_fit(repo)
+    edit(path, "    level: must\n    owner: product-manager\n    stage: discover",
+         "    level: must\n    owner: product-manager\n    stage: discover\n    applies_when: [tool-use, eu-users]\n"
+         "    applies_when_all: [personal-data]")
+
+    out = run(repo, "main").stdout
+
+    assert "- **changed** item `user-problem-stated`" in out
+    assert "  - applies_when: *(none)* → `tool-use, eu-users`" in out
+    assert "  - applies_when_all: *(none)* → `personal-data`" in out
+
+
 def test_removed_item_is_flagged_as_breaking_saved_progress(repo: Path):
     path = problem_fit(repo)
     text = path.read_text(encoding="utf-8")

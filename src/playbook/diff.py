@@ -28,8 +28,9 @@ from .source import read_source
 WORKING_TREE = "working tree"
 
 # Item fields reported with old and new values; other fields are named when they change.
-ITEM_FIELDS = ("text", "level", "owner", "stage", "refs")
-PLAYBOOK_FIELDS = ("title", "category", "summary", "owner", "version", "last_reviewed", "review_interval_days")
+ITEM_FIELDS = ("text", "level", "owner", "stage", "applies_when", "applies_when_all", "skip_when", "refs")
+PLAYBOOK_FIELDS = ("title", "category", "summary", "owner", "version", "last_reviewed", "review_interval_days",
+                   "applies_when", "applies_when_all", "skip_when")
 
 
 class RevisionError(Exception):
