@@ -23,13 +23,14 @@ from . import diff as library_diff
 from . import links as link_check
 from . import pdf as pdf_export
 from . import plan as planning
+from . import review as reviews
 from . import stale as review
 from .export import FORMATS
 from .load import DEFAULT_ROOT, FRAMEWORKS_DIR, Checked, build, check_library
 from .problems import Problem, did_you_mean
 from .source import read_source
 from .validate import ID, check_playbooks, schema_dir
-from .vocab import CATEGORIES
+from .vocab import CATEGORIES, ROLES
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 FIX_FIRST = "fix them first (see `playbook validate`)."
@@ -63,10 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
                           help="text (default) or github: workflow commands that annotate pull requests")
 
     export = commands.add_parser(
-        "export", help="write the library as JSON, CSV or a Markdown checklist",
+        "export", help="write the library as JSON, CSV, a Markdown checklist or an OSCAL catalog",
         description="Export every playbook and item with all its fields. JSON: "
                     '{"playbooks": [...]}; CSV: one row per item; md: a Markdown checklist '
-                    "(- [ ] text (playbook-id/item-id)) to paste into an issue or review document.")
+                    "(- [ ] text (playbook-id/item-id)) to paste into an issue or review document; oscal: an "
+                    "OSCAL catalog (a group per category and playbook, a control <playbook-id>.<item-id> per item).")
     export.add_argument("--format", choices=sorted(FORMATS), default="json", help="output format (default json)")
     export.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
     export.add_argument("--root", type=Path, default=None, help="library folder (default ./playbook_data)")
@@ -158,10 +160,56 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--unsure", action="append", default=[], metavar="TRAIT",
                       help="a trait nobody can answer yet (answer not sure); repeat for each trait")
     plan.add_argument("--product", default="", metavar="NAME", help="the product's name, for the record")
-    plan.add_argument("--format", choices=sorted(planning.RECORD_FORMATS), default="md",
-                      help="output format (default md)")
+    plan.add_argument("--format", choices=sorted([*planning.RECORD_FORMATS, "oscal"]), default="md",
+                      help="output format (default md); oscal: an OSCAL profile selecting the checks from the catalog "
+                           "of `playbook export --format oscal`")
+    plan.add_argument("--catalog", default="catalog.json", metavar="HREF",
+                      help="with --format oscal: where the profile finds the catalog (default catalog.json)")
     plan.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
     plan.add_argument("--root", type=Path, default=None, help="library folder (default ./playbook_data)")
+
+    rev = commands.add_parser(
+        "review", help="keep a product's review in the repository: create it, report on it, export it",
+        description="Reviews are YAML files in reviews/ (beside the library folder): a product's answers, "
+                    "its reviewers, and per check a status (open, done, not-applicable, risk-accepted), owner, "
+                    "due date, evidence and note. `playbook validate` checks them like playbooks.")
+    actions = rev.add_subparsers(dest="action", metavar="ACTION", required=True)
+    rnew = actions.add_parser(
+        "new", help="write reviews/ID.yaml from the plan of a product",
+        description="Write reviews/ID.yaml with every check of the product's plan, each open, with a hash of "
+                    "its text and the library's version, so that `review status` can later tell what changed. "
+                    "Answers as for `playbook plan`: --trait is yes, --unsure is not sure, the rest no.")
+    rnew.add_argument("id", metavar="ID", help="kebab-case review id, also the file name")
+    rnew.add_argument("--trait", action="append", default=[], metavar="TRAIT", help="a trait the product has")
+    rnew.add_argument("--unsure", action="append", default=[], metavar="TRAIT", help="a trait nobody can answer yet")
+    rnew.add_argument("--product", metavar="NAME", help="the product's name (default: from the id)")
+    rnew.add_argument("--description", metavar="TEXT", help="one paragraph on what the product does")
+    rnew.add_argument("--reviewer", action="append", default=[], metavar="NAME[:ROLE]",
+                      help="a reviewer, optionally with a role id (product-manager, legal, ...); repeat")
+    rnew.add_argument("--root", type=Path, default=None, help="library folder (default ./playbook_data)")
+    rnew.add_argument("--dir", type=Path, default=None, metavar="DIR",
+                      help="where reviews live (default: reviews/ beside the library folder)")
+    rstatus = actions.add_parser(
+        "status", help="progress, overdue checks and what changed in the library since each review",
+        description="For each review (default: every file in reviews/): progress by stage and owner, open must "
+                    "checks, overdue checks, and drift: checks that now apply but are not in the review, items "
+                    "whose text changed since the reviewers saw it, items no longer in the library. "
+                    "With --fail-on, exit 1 when any review meets a condition: a launch gate for CI.")
+    rstatus.add_argument("files", nargs="*", metavar="FILE", type=Path, help="review files (default: all)")
+    rstatus.add_argument("--fail-on", action="append", default=[], choices=reviews.FAIL_ON, metavar="CONDITION",
+                         help=f"exit 1 when a review has: {', '.join(reviews.FAIL_ON)}; repeat for several")
+    rstatus.add_argument("--format", choices=["md", "json"], default="md", help="output format (default md)")
+    rstatus.add_argument("--as-of", type=_date, metavar="DATE", default=None,
+                         help="the day that decides what is overdue, YYYY-MM-DD (default: today)")
+    rstatus.add_argument("--root", type=Path, default=None, help="library folder (default ./playbook_data)")
+    rexport = actions.add_parser(
+        "export", help="write a review as OSCAL assessment results",
+        description="Write the review as OSCAL assessment results (JSON): one finding per check, with its "
+                    "status, and its evidence as observations.")
+    rexport.add_argument("file", metavar="FILE", type=Path, help="the review file")
+    rexport.add_argument("--format", choices=["oscal"], default="oscal", help="output format (default oscal)")
+    rexport.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    rexport.add_argument("--root", type=Path, default=None, help="library folder (default ./playbook_data)")
     return parser
 
 
@@ -249,30 +297,55 @@ def _within(problem: Problem, targets: Sequence[Path]) -> bool:
     return any(path == t or t in path.parents for t in targets)
 
 
+def _is_review(path: Path) -> bool:
+    """Review files live in a folder named reviews/ (beside the library)."""
+    return path.name == reviews.REVIEWS_DIR if path.is_dir() else path.parent.name == reviews.REVIEWS_DIR
+
+
 def _validate(args: argparse.Namespace) -> int:
     for path in args.paths:
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
-    root = _library_root(args.root or find_root(args.paths))
+    review_paths = [p for p in args.paths if _is_review(p)]
+    data_paths = [p for p in args.paths if p not in review_paths]
+    if data_paths or not review_paths:
+        root = _library_root(args.root or find_root(data_paths))
+    else:  # only reviews: the library beside their reviews/ folder
+        folder = review_paths[0].resolve() if review_paths[0].is_dir() else review_paths[0].resolve().parent
+        root = _library_root(args.root or folder.parent / DEFAULT_ROOT.name)
     checked = check_library(root)
     problems = list(checked.problems)
-    targets = [p.resolve() for p in args.paths]
-    outside = [p for p in args.paths if p.is_file() and root.resolve() not in p.resolve().parents]
+    targets = [p.resolve() for p in data_paths]
+    outside = [p for p in data_paths if p.is_file() and root.resolve() not in p.resolve().parents]
     if outside:  # files outside the library: check them against it without adding them to it
         sources = [read_source(p) for p in outside]
         problems += [p for p in check_playbooks(sources + list(checked.playbooks), list(checked.frameworks),
                                                 checked.traits) if p.path in outside]
     if targets:
         problems = [p for p in problems if _within(p, targets)]
+    elif review_paths:
+        problems = []  # only review files were named
+    # Reviews: the ones named, or with no paths every file in reviews/ beside the library.
+    files = [f for p in review_paths for f in (reviews.review_files(p) if p.is_dir() else [p])]
+    if not args.paths:
+        files = reviews.review_files(root.parent / reviews.REVIEWS_DIR)
+    if files:
+        if checked.problems:  # a review is checked against the library; it must be readable first
+            problems += [Problem(path=f, line=1, column=1, json_path="$", message="not checked: the playbook data "
+                                 "has problems (listed above); fix them and validate again") for f in files]
+        else:
+            problems += reviews.check_reviews(files, build(checked))[1]
     for problem in sorted(set(problems)):
         print(_format(problem, args.format), file=sys.stderr)
-    count = len(checked.playbooks) if not targets else len(
+    count = len(checked.playbooks) if not targets and not review_paths else len(
         [s for s in checked.playbooks if any(s.path.resolve() == t or t in s.path.resolve().parents
                                              for t in targets)] + outside)
+    what = " and ".join(([f"{count} playbook file(s)"] if data_paths or not review_paths else [])
+                        + ([f"{len(files)} review(s)"] if files else []))
     if problems:
-        print(f"{len(set(problems))} problem(s) found in {count} playbook file(s).", file=sys.stderr)
+        print(f"{len(set(problems))} problem(s) found in {what}.", file=sys.stderr)
         return EXIT_PROBLEMS
-    print(f"{count} playbook file(s) valid.", file=sys.stderr)
+    print(f"{what} valid.", file=sys.stderr)
     return EXIT_OK
 
 
@@ -440,7 +513,12 @@ def _plan(args: argparse.Namespace) -> int:
         follow_ups = [t.id for t in library.traits if t.requires == parent and answers[t.id] != planning.NO]
         print(f"note: {' and '.join(follow_ups)} implies '{parent}': answered {answers[parent]}", file=sys.stderr)
     data = planning.plan_data(library, answers, product=args.product.strip()[:120])
-    _write(planning.RECORD_FORMATS[args.format](data), args.output)
+    if args.format == "oscal":
+        from . import oscal
+        _write(oscal.to_json(oscal.profile(library, answers, catalog_href=args.catalog, product=data["product"])),
+               args.output)
+    else:
+        _write(planning.RECORD_FORMATS[args.format](data), args.output)
     counts = data["counts"]
     print(f"{counts['items']} item(s) from {counts['playbooks']} playbook(s) in the plan, {counts['must']} of them must"
           + (f"; {counts['depends']} depend on answers that are not sure." if counts["depends"] else "."),
@@ -459,8 +537,106 @@ def _write(text: str, output: Path | None) -> None:
         sys.stdout.flush()
 
 
+# -- review -------------------------------------------------------------------------------------------
+
+
+def _reviews_dir(args: argparse.Namespace, root: Path) -> Path:
+    return getattr(args, "dir", None) or root.parent / reviews.REVIEWS_DIR
+
+
+def _answers(library, yes: list[str], unsure: list[str], root: Path) -> planning.Answers:
+    known = [t.id for t in library.traits]
+    unknown = planning.unknown_traits(library, [*yes, *unsure])
+    if unknown:
+        raise UsageError(" ".join(f"unknown trait '{t}'.{did_you_mean(t, known)}" for t in unknown)
+                         + (f" Known traits: {', '.join(known)}." if known else
+                            f" The library defines no traits ({root / 'traits.yaml'} is missing)."))
+    both = [t for t in dict.fromkeys(yes) if t in unsure]
+    if both:
+        raise UsageError(f"trait '{both[0]}' is given with both --trait and --unsure; answer it once")
+    return planning.answers(library, yes, unsure)
+
+
+def _reviewer(value: str) -> tuple[str, str | None]:
+    name, _, role = value.partition(":")
+    if not name.strip():
+        raise UsageError(f"--reviewer '{value}': give a name, e.g. --reviewer 'Ana Lopez:legal'")
+    if role and role not in ROLES:
+        raise UsageError(f"--reviewer '{value}': unknown role '{role}'.{did_you_mean(role, ROLES)}")
+    return name.strip(), role or None
+
+
+def _review(args: argparse.Namespace) -> int:
+    root = args.root or DEFAULT_ROOT
+    checked = _checked_or_report(root, FIX_FIRST)
+    if checked is None:
+        return EXIT_PROBLEMS
+    library = build(checked)
+    return {"new": _review_new, "status": _review_status, "export": _review_export}[args.action](args, root, library)
+
+
+def _review_new(args: argparse.Namespace, root: Path, library) -> int:
+    if not ID.fullmatch(args.id) or len(args.id) > 64:
+        raise UsageError(f"review id '{args.id}' must be kebab-case, e.g. support-assistant-2026")
+    folder = _reviews_dir(args, root)
+    target = folder / f"{args.id}.yaml"
+    if target.exists():
+        raise UsageError(f"{target} already exists; choose another id or edit that file")
+    answers = _answers(library, args.trait, args.unsure, root)
+    data = reviews.review_data(
+        library, answers, review_id=args.id, product=(args.product or args.id.replace("-", " ").capitalize()).strip(),
+        description=args.description, reviewers=[_reviewer(r) for r in args.reviewer],
+        revision=reviews.git_revision(root.resolve()))
+    _write(reviews.to_yaml(data), target)
+    print(f"{target}: {len(data['items'])} check(s) to review; edit statuses, owners, due dates and evidence "
+          "there, and see `playbook review status`.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _load_reviews(files: list[Path], library) -> list[reviews.Review] | None:
+    sources, problems = reviews.check_reviews(files, library)
+    if problems:
+        for problem in sorted(set(problems)):
+            print(problem.format(), file=sys.stderr)
+        print(f"{len(set(problems))} problem(s) found; {FIX_FIRST}", file=sys.stderr)
+        return None
+    return [reviews.build_review(s, library) for s in sources]
+
+
+def _review_status(args: argparse.Namespace, root: Path, library) -> int:
+    for path in args.files:
+        if not path.is_file():
+            raise UsageError(f"no such review file: {path}")
+    files = args.files or reviews.review_files(_reviews_dir(args, root))
+    if not files:
+        raise UsageError(f"no review files in {_reviews_dir(args, root)}; write one with `playbook review new ID`")
+    loaded = _load_reviews(files, library)
+    if loaded is None:
+        return EXIT_PROBLEMS
+    found = [reviews.status(r, library, today=args.as_of) for r in loaded]
+    text = reviews.status_json(found) if args.format == "json" else "\n".join(reviews.status_markdown(s) for s in found)
+    _write(text, None)
+    failing = [(s.review, s.fails(args.fail_on)) for s in found]
+    failing = [(r, met) for r, met in failing if met]
+    for review_, met in failing:
+        print(f"{review_.path}: fails on {', '.join(met)}", file=sys.stderr)
+    return EXIT_PROBLEMS if failing else EXIT_OK
+
+
+def _review_export(args: argparse.Namespace, root: Path, library) -> int:
+    from . import oscal
+
+    if not args.file.is_file():
+        raise UsageError(f"no such review file: {args.file}")
+    loaded = _load_reviews([args.file], library)
+    if loaded is None:
+        return EXIT_PROBLEMS
+    _write(oscal.to_json(oscal.assessment_results(loaded[0], library)), args.output)
+    return EXIT_OK
+
+
 COMMANDS.update(validate=_validate, export=_export, new=_new, diff=_diff, stale=_stale, links=_links, pdf=_pdf,
-                plan=_plan)
+                plan=_plan, review=_review)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -67,4 +67,11 @@ def to_markdown(library: Library) -> str:
     return "\n".join(lines) + "\n"
 
 
-FORMATS: dict[str, Callable[[Library], str]] = {"json": to_json, "csv": to_csv, "md": to_markdown}
+def to_oscal(library: Library) -> str:
+    """The library as an OSCAL catalog (see `playbook.oscal`)."""
+    from . import oscal  # compliance-trestle's models load only when asked for
+
+    return oscal.to_json(oscal.catalog(library))
+
+
+FORMATS: dict[str, Callable[[Library], str]] = {"json": to_json, "csv": to_csv, "md": to_markdown, "oscal": to_oscal}
