@@ -181,9 +181,10 @@ def _finding(entry: reviews.Entry, item: Item, review: reviews.Review, risks: li
         observations.append(observation)
         finding["related-observations"] = [{"observation-uuid": observation["uuid"]}]
     if entry.status == "risk-accepted":
+        accepted = f"Accepted by {entry.accepted_by}" + (f" on {entry.accepted_on}" if entry.accepted_on else "") + "."
         risk = {"uuid": _uuid("risk", review.id, cid), "title": f"Accepted: {markup.plain(item.text)}",
-                "description": entry.reason or "", "statement": entry.reason or "", "status": "risk-accepted",
-                "remarks": f"Accepted by {entry.accepted_by}" + (f" on {entry.accepted_on}" if entry.accepted_on else "")}
+                "description": entry.reason or "", "statement": f"{entry.reason or ''} {accepted}".strip(),
+                "status": "risk-accepted", "props": [_prop("accepted-by", entry.accepted_by or "unknown")]}
         risks.append(risk)
         finding["related-risks"] = [{"risk-uuid": risk["uuid"]}]
     return finding

@@ -7,7 +7,9 @@ of each item's text as the reviewers saw it, and the library's version and Git r
 those, `status` tells later what changed in the library since: checks that now apply and are not
 in the review, items whose text changed, items that are gone.
 
-`check_reviews` finds every problem of review files with the same located messages as playbooks;
+`check_reviews` finds every problem of review files with the same located messages as playbooks.
+An unknown item id is a problem (a typo, with a did-you-mean) unless the entry has `seen`: then
+it was written from the library, and the item has been removed since, which `status` reports.
 `new_review` writes a review from a plan; `status` and the renderers report progress and drift.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +40,7 @@ STATUSES = ("open", "done", "not-applicable", "risk-accepted")
 STATUS_TITLES = {"open": "Open", "done": "Done", "not-applicable": "Not applicable", "risk-accepted": "Risk accepted"}
 FAIL_ON = ("open-must", "overdue", "drift")
 MODELINE = "# yaml-language-server: $schema=../schemas/review.schema.json"
+GLOBAL_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def item_hash(item: Item) -> str:
@@ -166,15 +170,17 @@ def _cross_checks(source: Source, traits: list[str], all_ids: list[str], by_play
         return
     first: dict[str, str] = {}
     known = set(all_ids)
-    for item_id in items:
+    for item_id, entry in items.items():
         if not isinstance(item_id, str):
             continue
         now = item_id if item_id in known else renamed.get(item_id)
+        if now is None and isinstance(entry, dict) and entry.get("seen"):
+            continue  # written from the library (it has a `seen` hash): gone since, which status reports as drift
         if now is None:
-            playbook = item_id.split("/")[0]
-            # Suggest among the playbook's items (or the playbooks): a linear scan of a short list.
-            hint = did_you_mean(item_id, by_playbook.get(playbook) or sorted(by_playbook))
-            yield source.problem(("items", item_id), f"unknown item '{item_id}'.{hint}", key=True)
+            if not GLOBAL_ID.fullmatch(item_id):
+                continue  # the schema reported how to write an id
+            yield source.problem(("items", item_id), f"unknown item '{item_id}'.{_suggest(item_id, by_playbook)}",
+                                 key=True)
             continue
         if now in first:
             other = first[now]
@@ -183,6 +189,20 @@ def _cross_checks(source: Source, traits: list[str], all_ids: list[str], by_play
                                  + "; keep one entry, under the new id", key=True)
             continue
         first[now] = item_id
+
+
+def _suggest(item_id: str, by_playbook: Mapping[str, list[str]]) -> str:
+    """A did-you-mean among the playbook's own items, or with the nearest playbook's id: short lists,
+    so the cost stays linear in the review."""
+    playbook, _, item = item_id.partition("/")
+    if playbook in by_playbook:
+        return did_you_mean(item_id, by_playbook[playbook])
+    near = did_you_mean(playbook, by_playbook)
+    if not near:
+        return ""
+    other = near.split("'")[1]
+    return f" Did you mean '{other}/{item}'?" if f"{other}/{item}" in by_playbook[other] else \
+        f" There is no playbook '{playbook}'.{near}"
 
 
 # -- writing a review from a plan ------------------------------------------------------------------------

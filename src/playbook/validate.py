@@ -95,6 +95,12 @@ _PATTERN_HINTS = {
         "must be an item id ('item-id') or '<playbook-id>/<item-id>'",
     "^[0-9]+\\.[0-9]+$": "must be MAJOR.MINOR, such as \"1.0\"",
     "^\\S(.*\\S)?$": "must not start or end with spaces",
+    "^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$":
+        "must be an item's global id, '<playbook-id>/<item-id>' in lowercase words joined by hyphens",
+    "^(https://[^\\s<>\"']+|[A-Za-z0-9_][A-Za-z0-9_./-]*)$":
+        "must be an https:// address or a path in this repository (letters, digits, '.', '_', '-', '/')",
+    "^[0-9a-f]{8}$": "must be 8 lowercase hexadecimal digits, as `playbook review new` writes it",
+    "^[0-9a-f]{7,40}$": "must be a Git commit id (7 to 40 lowercase hexadecimal digits)",
 }
 
 _LINE_PATTERN = "^[^\\n\\r]*\\S[^\\n\\r]*$"
