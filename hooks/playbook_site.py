@@ -17,6 +17,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from playbook import reference
+from playbook import review as reviews
 from playbook.load import build, check_library_cached
 from playbook.pdf import PAPERS, PdfError, export as export_pdf
 from playbook.render import FRAMEWORKS_DIR, PDF_DIR, Renderer
@@ -56,9 +57,34 @@ def _checked(config: MkDocsConfig):
     return checked
 
 
+def _review_settings(config: MkDocsConfig) -> tuple[Path, bool]:
+    """Where review files live (`extra.playbook.reviews`, default reviews/ beside mkdocs.yml) and
+    whether the site publishes them (env PLAYBOOK_REVIEWS=1|0, else `extra.playbook.publish_reviews`,
+    default yes)."""
+    options = (config.extra or {}).get("playbook") or {}
+    base = Path(config.config_file_path or ".").resolve().parent
+    env = os.environ.get("PLAYBOOK_REVIEWS", "").strip().lower()
+    published = env in ("1", "true", "yes", "on") if env else options.get("publish_reviews", True) is not False
+    return base / options.get("reviews", reviews.REVIEWS_DIR), published
+
+
+def _reviewed(config: MkDocsConfig, library) -> list:
+    """The status of every review file, or a PluginError listing every problem in them."""
+    folder, published = _review_settings(config)
+    files = reviews.review_files(folder)
+    if not files or not published:
+        return []
+    sources, problems = reviews.check_reviews(files, library)
+    if problems:
+        lines = "\n".join(problem.format() for problem in sorted(set(problems)))
+        raise PluginError(f"{len(set(problems))} problem(s) in the review files:\n{lines}\n"
+                          "Fix them and build again (`playbook validate` checks without building).")
+    return [reviews.status(reviews.build_review(source, library), library) for source in sources]
+
+
 def on_pre_build(config: MkDocsConfig) -> None:
     """Validate before MkDocs cleans site/: a failed build leaves the last good site as it was."""
-    _checked(config)
+    _reviewed(config, build(_checked(config)))
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -79,6 +105,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(file)
     for src_uri, content in renderer.plan_data_files().items():  # what the plan page loads
         files.append(File.generated(config, src_uri, content=content))
+    folder, published = _review_settings(config)
+    found = _reviewed(config, library)
+    review_sources = {f"{reviews.REVIEWS_DIR}/{s.review.id}.md": s.review.path for s in found}
+    for src_uri, content in renderer.review_pages(found, published=published).items():
+        if files.get_file_from_path(src_uri) is not None:
+            raise PluginError(f"docs/{src_uri} conflicts with a page generated from the review files")
+        file = File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV
+                              if src_uri in review_sources else InclusionLevel.INCLUDED)
+        if src_uri in review_sources:  # "edit this page" opens the review's YAML file
+            file.edit_uri = Path(os.path.relpath(review_sources[src_uri].resolve(), docs_dir)).as_posix()
+        files.append(file)
     base = Path(config.config_file_path or ".").resolve().parent
     for src_uri, content in reference.files().items():  # schema + CLI reference pages, published schemas
         file = File.generated(config, src_uri, content=content)
@@ -97,7 +134,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     stays bounded and the site grows linearly with the library.
     """
     _, limit = _settings(config)
-    by_category: dict[str, list[Page]] = {c: [] for c in (*CATEGORIES, FRAMEWORKS_DIR)}
+    by_category: dict[str, list[Page]] = {c: [] for c in (*CATEGORIES, FRAMEWORKS_DIR, reviews.REVIEWS_DIR)}
     for file in files.documentation_pages():
         category, _, name = file.src_uri.partition("/")
         if category in by_category and name.endswith(".md") and name != "index.md" and "/" not in name \
@@ -127,6 +164,14 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     if in_nav:
         in_nav[-1].next_page = None
     return nav
+
+
+def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001 - livereload's types
+    """Rebuild when a review file changes too; `watch:` cannot name reviews/, which may not exist."""
+    folder, _ = _review_settings(config)
+    if folder.is_dir():
+        server.watch(str(folder))
+    return server
 
 
 def on_post_build(config: MkDocsConfig) -> None:

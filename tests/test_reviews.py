@@ -321,3 +321,56 @@ def test_oscal_outputs_of_the_shipped_library_validate(tmp_path: Path):
     result = run(REPO, "plan", "--trait", "tool-use", "--trait", "eu-users", "--format", "oscal")
     profile = Profile.model_validate(json.loads(result.stdout)["profile"])
     assert set(profile.imports[0].include_controls[0].with_ids) <= ids
+
+
+# -- published: a real build ------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_real_build_publishes_each_review_with_its_statuses_and_an_edit_link(tmp_path: Path):
+    from bs4 import BeautifulSoup
+
+    from conftest import make_project, run_build
+
+    root = make_project(tmp_path / "site-project")
+    shutil.copytree(EXAMPLES / "valid" / "complete", root / "reviews")
+    build = run_build(root)
+    assert build.returncode == 0, build.stderr
+    page = BeautifulSoup(build.page("reviews/support-bot"), "html.parser")
+    article = page.select_one("article")
+    assert article.h1.get_text() == "Review: Support bot"
+    statuses = {li["data-item-id"]: li["data-status"] for li in article.select("li.pb-review__check")}
+    assert statuses == {"problem-fit/user-problem-stated": "done", "bias-check/groups-listed": "open",
+                        "bias-check/slice-metrics": "not-applicable", "problem-fit/success-metric-set": "risk-accepted",
+                        "injection-defence/untrusted-inputs-listed": "open"}
+    evidence = article.select_one('li[data-item-id="problem-fit/user-problem-stated"] .pb-review__evidence')
+    assert evidence.a["href"] == "https://example.org/brief#problem" and "docs/brief.md" in evidence.get_text()
+    assert "reworded since the reviewers saw it" in article.get_text()  # the example's hash is not the text's
+    edit = page.select_one("a.md-content__button[href]")
+    assert edit["href"].endswith("/reviews/support-bot.yaml")
+    index = BeautifulSoup(build.page("reviews"), "html.parser").select_one("article")
+    assert [a.get_text() for a in index.select("tbody a")] == ["Support bot"]
+
+
+@pytest.mark.slow
+def test_a_site_can_keep_its_reviews_out_and_a_bad_review_stops_the_build(tmp_path: Path):
+    from conftest import make_project, run_build
+
+    root = make_project(tmp_path / "site-project")
+    shutil.copytree(EXAMPLES / "valid" / "complete", root / "reviews")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("publish_reviews: true", "publish_reviews: false"),
+                      encoding="utf-8")
+    build = run_build(root)
+    assert build.returncode == 0, build.stderr
+    assert not (build.site / "reviews" / "support-bot").exists()
+    assert "does not publish its reviews" in build.page("reviews")
+    shutil.copy2(EXAMPLES / "invalid" / "status-rules" / "support-bot.yaml", root / "reviews" / "support-bot.yaml")
+    config.write_text(config.read_text(encoding="utf-8").replace("publish_reviews: false", "publish_reviews: true"),
+                      encoding="utf-8")
+    failed = run_build(root)
+    assert failed.returncode == 1
+    assert "8 problem(s) in the review files:" in failed.stderr
+    assert "reviews/support-bot.yaml:11:5: $.items['problem-fit/simpler-alternative-tried']: missing required field " \
+           "'reason'" in failed.stderr
+    assert "Traceback" not in failed.stderr

@@ -328,7 +328,22 @@
 
   // The one store of saved progress, for plan.js: it builds its rows from data and saves ticks and
   // notes here, so a tick on the plan is the same saved progress as on the playbook's page.
+  var HERE = (document.currentScript && document.currentScript.src) || "", yamlLoading = null;
+  function yaml() { // js-yaml (vendored, MIT), loaded the first time someone opens a review file
+    if (!yamlLoading) {
+      yamlLoading = new Promise(function (resolve, reject) {
+        if (window.jsyaml) return resolve(window.jsyaml);
+        var s = document.createElement("script");
+        s.src = HERE.replace(/checklist\.js(\?.*)?$/, "vendor/js-yaml-4.1.1.min.js");
+        s.onload = function () { window.jsyaml ? resolve(window.jsyaml) : reject(new Error("js-yaml did not load")); };
+        s.onerror = function () { yamlLoading = null; reject(new Error("js-yaml could not be loaded")); };
+        document.head.append(s);
+      });
+    }
+    return yamlLoading;
+  }
   window.genaiProgress = {
+    yaml: yaml, // -> Promise of js-yaml, for reading review files (reviews/<id>.yaml)
     state: state, // (ids: own id first, then the ids it replaces) -> {done, time, note} or null
     save: function (id, s) { var ok = write(id, { done: !!s.done, time: now(), note: String(s.note || "").slice(0, NOTE) }); refresh(); return !!ok; },
     durable: function () { return store !== memory; }

@@ -207,6 +207,11 @@
     f.addEventListener("change", filter);
     if (P.filter.more) P.filter.more.addEventListener("click", function () { P.filter.level.value = ""; filter(); });
     P.actions.addEventListener("click", act);
+    P.actions.querySelector("[data-pb-review-file]").addEventListener("change", function (e) {
+      var file = e.target.files && e.target.files[0];
+      e.target.value = "";
+      if (file) loadReview(file);
+    });
     P.list.addEventListener("change", tick);
     P.list.addEventListener("toggle", opened, true); // toggle does not bubble
     form.pbPlan = P;
@@ -233,6 +238,7 @@
         stage: stageOf.has(String(x.stage || "")) ? String(x.stage || "") : "",
         all: (Array.isArray(x.all) ? x.all : []).map(list), skip: list(x.skip),
         alts: [x.id].concat(list(x.replaces)), book: String(book.id || x.id.split("/")[0]),
+        seen: /^[0-9a-f]{8}$/.test(x.seen || "") ? x.seen : "",
         title: String(book.title || ""), url: typeof book.url == "string" ? book.url : "" });
     });
     P.ready = true;
@@ -494,7 +500,9 @@
       apply(true);
       return;
     }
+    if (b.hasAttribute("data-pb-load-review")) { P.actions.querySelector("[data-pb-review-file]").click(); return; }
     if (!P.ready || !kind) return;
+    if (kind == "review") download(reviewName(), "application/yaml", reviewYaml(record()));
     if (kind == "md") download("review-plan-" + day + ".md", "text/markdown", markdown(record()));
     if (kind == "json") download("review-plan-" + day + ".json", "application/json", JSON.stringify(record(), null, 2) + "\n");
     if (kind == "csv") download("review-plan-" + day + ".csv", "text/csv", csv(record()));
@@ -557,6 +565,64 @@
         x.text, x.url, x.applies == "yes" ? x.when : "Depends on: " + dependsText(x), "", x.done ? "done" : "", x.note]);
     });
     return out.map(function (cells) { return cells.map(cell).join(","); }).join("\n") + "\n";
+  }
+
+  // -- review files (reviews/<id>.yaml): the same shape `playbook review new` writes --------------------------
+  function reviewId() {
+    var slug = (P.product && P.product.value || "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 64)
+      .replace(/-+$/, "");
+    return slug.length >= 2 ? slug : "review-" + new Date().toISOString().slice(0, 10);
+  }
+  function reviewName() { return reviewId() + ".yaml"; }
+  function q(v) { return JSON.stringify(String(v)); } // a JSON string is a YAML scalar: nothing in it is read as YAML
+  function reviewYaml(r) {
+    var lines = ["# yaml-language-server: $schema=../schemas/review.schema.json",
+      "# Downloaded from Plan my review on " + r.created + ". Commit it to reviews/ and see `playbook review status`.",
+      "id: " + reviewId(), "product:", "  name: " + q(r.product || "Unnamed product"), "created: " + q(r.created),
+      "library:", "  version: " + q(r.site_version || "unknown"), "answers:"];
+    r.answers.forEach(function (a) { lines.push("  " + a.id + ": " + q(a.answer)); });
+    lines.push("items:");
+    r.items.forEach(function (x, i) {
+      var it = P.plan[i];
+      lines.push("  " + x.id + ":", "    status: " + (x.done ? "done" : "open"));
+      if (it && it.seen) lines.push("    seen: '" + it.seen + "'");
+      if (x.done && /^\d{4}-\d{2}-\d{2}/.test(x.time || "")) lines.push("    done_on: " + q(x.time.slice(0, 10)));
+      if (x.note) lines.push("    note: " + q(x.note));
+    });
+    return lines.join("\n") + "\n";
+  }
+  function say(text) { set(P.actions.querySelector("[data-pb-plan-message]"), text); }
+  function loadReview(file) { // a review file's answers and statuses into this page and this browser's progress
+    var bad = "“" + file.name + "” is not a review file of this site; nothing was changed.";
+    if (file.size > 2e6 || !progress() || !progress().yaml) return say(bad);
+    Promise.all([file.text(), progress().yaml()]).then(function (got) {
+      var d = null, answers, items, g = new Map(), byId = new Map(), n = 0, skipped = 0;
+      try { d = got[1].load(got[0], { schema: got[1].CORE_SCHEMA, json: true }); } catch (e) { return say(bad + " (" + String(e.message).split("\n")[0] + ")"); }
+      if (!d || typeof d != "object" || !d.items || typeof d.items != "object" || Array.isArray(d.items)) return say(bad);
+      answers = d.answers && typeof d.answers == "object" && !Array.isArray(d.answers) ? d.answers : {};
+      P.traits.forEach(function (t) {
+        var v = Object.prototype.hasOwnProperty.call(answers, t.id) ? answers[t.id] : null;
+        if (v === YES || v === NO || v === UNSURE) g.set(t.id, v);
+      });
+      show(resolve(g));
+      if (P.product && d.product && typeof d.product.name == "string") P.product.value = d.product.name.slice(0, 120);
+      P.items.forEach(function (it) { it.alts.forEach(function (a) { byId.set(a, it); }); });
+      items = d.items;
+      Object.keys(items).forEach(function (k) {
+        var e = items[k], it = byId.get(k), status, note;
+        if (!it || !e || typeof e != "object") { skipped++; return; }
+        status = e.status;
+        note = typeof e.note == "string" ? e.note : "";
+        if (status == "not-applicable" || status == "risk-accepted") {
+          note = (status == "not-applicable" ? "Not applicable" : "Risk accepted") +
+            (typeof e.reason == "string" ? ": " + e.reason : "") + (note ? " " + note : "");
+        }
+        if (progress().save(it.id, { done: status == "done", note: note.slice(0, 500) })) n++;
+      });
+      apply(true);
+      say("Loaded “" + file.name + "”: the answers and " + plural(n, "status") + (skipped ? "; " + plural(skipped, "entry") +
+        " not in the playbooks were left out" : "") + ".");
+    }, function (e) { say(bad + " (" + e.message + ")"); });
   }
 
   function run() { // once per page view

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
@@ -47,6 +48,12 @@ class Item:
     def global_id(self) -> str:
         """`<playbook-id>/<item-id>`: the key of saved progress, stable across edits."""
         return f"{self.playbook_id}/{self.id}"
+
+    @property
+    def seen(self) -> str:
+        """The first 8 hex digits of the SHA-256 of the text: what a review records as `seen`, to
+        tell later whether the text changed since the reviewers read it."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:8]
 
     def related_ids(self) -> tuple[str, ...]:
         """The related items as global ids."""

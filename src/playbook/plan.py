@@ -442,7 +442,8 @@ def page_data(library: Library, *, url: Callable[[Playbook], str], ref_url: Call
         playbook = _playbook(library, item)
         when = condition(item, playbook)
         row: dict[str, Any] = {"id": item.global_id, "text": markup.plain(item.text), "level": item.level or "",
-                               "owner": item.owner or "", "stage": item.stage or "", "book": index[playbook.id]}
+                               "owner": item.owner or "", "stage": item.stage or "", "book": index[playbook.id],
+                               "seen": item.seen}
         if when.applies_when:
             row["all"] = [list(g) for g in when.applies_when]
         if when.skip_when:

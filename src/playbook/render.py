@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from . import __version__, collector, markup
 from . import plan as planning
+from . import review as reviews
 from .model import Framework, Item, Library, Playbook, Reference
 from .stale import DEFAULT_REVIEW_INTERVAL_DAYS, Review, review
 from .vocab import CATEGORIES, LEVELS, ROLES, STAGES
@@ -30,6 +31,8 @@ OVERVIEW_URI = "playbooks/index.md"
 PLAN_URI = "plan/index.md"  # "Plan my review": the checklist tailored to one product
 PLAN_ITEMS = "plan/plan-items.json"  # the plan page's items and conditions (see plan.page_data)
 PLAN_DETAILS = "plan/plan-details.json"  # why, how and references of each item, loaded on demand
+REVIEWS_DIR = "reviews"  # published reviews: reviews/index.md and reviews/<id>.md
+REVIEWS_INDEX = f"{REVIEWS_DIR}/index.md"
 FRAMEWORKS_DIR = "frameworks"
 PRINT_DIR = "print"  # print packs: print/ holds every playbook, print/<category>/ one category's
 PDF_DIR = "pdf"  # where a build with the PDF option publishes the files of `playbook pdf`
@@ -388,6 +391,61 @@ class Renderer:
             self.library, url=lambda p: relative_url(self.playbook_url(p), page),
             ref_url=lambda ref: relative_url(self._ref_target(ref), page), ref_title=self._ref_title)
         return {PLAN_ITEMS: _compact_json(head), PLAN_DETAILS: _compact_json(details)}
+
+    # -- reviews --------------------------------------------------------------------------------
+
+    def review_url(self, review_id: str) -> str:
+        return self.url_of(f"{REVIEWS_DIR}/{review_id}.md")
+
+    def review_page(self, found: reviews.Status) -> str:
+        """A review's page: its facts, the answers, what changed in the playbooks since, and every
+        check with its status, owner, due date, evidence and note. Text from the review file is data:
+        escaped, never rendered as Markdown or a template."""
+        review, page = found.review, self.review_url(found.review.id)
+
+        def url(item: Item) -> str:
+            return relative_url(self._item_target(item), page)
+
+        labels = {t.id: t.label for t in self.library.traits}
+        given = dict(reviews.review_answers(review, self.library).values)
+        answers = [(a, [labels[t] for t, v in given.items() if v == a])
+                   for a in (planning.YES, planning.UNSURE, planning.UNANSWERED, planning.NO)]
+        rows = [dict(entry=r.entry, item=r.item, owner=r.owner, overdue=r.overdue, changed=r.changed,
+                     url=url(r.item) if r.item else None) for r in found.rows]
+        stages = [{"key": k or "none", "title": v,
+                   "rows": [r for r in rows if (r["item"].stage if r["item"] else None) == k]}
+                  for k, v in [*((k, t.title) for k, t in STAGES.items()), (None, "Not in the playbooks")]]
+        data = reviews.status_data(found)
+        return self.env.get_template("review.md.j2").render(
+            front_matter=front_matter(title=f"Review: {review.product}", hide=("toc",), search_exclude=True),
+            review=review, counts=data["counts"], overdue=len(found.overdue),
+            answers=[(a, ls) for a, ls in answers if ls], status_titles=reviews.STATUS_TITLES,
+            drift={"added": [(i, url(i)) for i in found.added],
+                   "changed": [(r, url(r.item)) for r in found.changed if r.item],
+                   "removed": list(found.removed),
+                   "no_longer_applies": [(r, url(r.item)) for r in found.no_longer_applies if r.item],
+                   "unanswered": [self.library.trait(t).question for t in found.unanswered if self.library.trait(t)]},
+            stages_shown=[s for s in stages if s["rows"]])
+
+    def reviews_page(self, found: Iterable[reviews.Status], *, published: bool = True) -> str:
+        page = self.url_of(REVIEWS_INDEX)
+        rows = []
+        for status in found:
+            drift = [f"{len(status.added)} added" if status.added else "", f"{len(status.changed)} reworded"
+                     if status.changed else "", f"{len(status.removed)} removed" if status.removed else ""]
+            rows.append((status, relative_url(self.review_url(status.review.id), page),
+                         ", ".join(d for d in drift if d) or "nothing"))
+        return self.env.get_template("reviews.md.j2").render(
+            front_matter=front_matter(title="Reviews"), rows=rows, published=published,
+            plan_url=relative_url(self.url_of(PLAN_URI), page))
+
+    def review_pages(self, found: Iterable[reviews.Status], *, published: bool = True) -> dict[str, str]:
+        """The Reviews section: an index, and a page per review when the site publishes them."""
+        found = list(found) if published else []
+        result = {REVIEWS_INDEX: self.reviews_page(found, published=published)}
+        for status in found:
+            result[f"{REVIEWS_DIR}/{status.review.id}.md"] = self.review_page(status)
+        return result
 
     def pages(self) -> dict[str, str]:
         """Every generated page: docs-relative Markdown file name -> content."""

@@ -16,7 +16,6 @@ it was written from the library, and the item has been removed since, which `sta
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 import subprocess
@@ -45,7 +44,7 @@ GLOBAL_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*")
 
 def item_hash(item: Item) -> str:
     """The first 8 hex digits of the SHA-256 of the item's text: what `seen` records."""
-    return hashlib.sha256(item.text.encode("utf-8")).hexdigest()[:8]
+    return item.seen
 
 
 # -- the model --------------------------------------------------------------------------------------
@@ -256,7 +255,11 @@ _Dumper.add_representer(_Quoted, lambda dumper, value: dumper.represent_scalar("
 
 def to_yaml(data: Mapping[str, Any]) -> str:
     """A review file: the editor modeline, then the data in block style, keys in schema order."""
-    body = yaml.dump(dict(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+    data = dict(data)
+    if isinstance(data.get("items"), dict):
+        data["items"] = {k: ({**v, "seen": _Quoted(v["seen"])} if isinstance(v, dict) and isinstance(v.get("seen"), str)
+                             else v) for k, v in data["items"].items()}
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=False)
     return (f"{MODELINE}\n# A review kept in Git: edit statuses, owners, due dates, evidence and notes; "
             f"`playbook review status` reports progress and what changed in the library since.\n{body}")

@@ -13,11 +13,15 @@ import csv
 import io
 import json
 import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import yaml
 
 import playbook
 from conftest import REPO, make_project, run_build
@@ -430,3 +434,56 @@ def test_the_page_shows_exactly_what_playbook_plan_prints(new_page: Callable[...
         assert depends == [("Depends on: " + "; ".join(f"{d['label']} ({d['answer']})" for d in i["depends_on"]))
                            if i["depends_on"] else "" for i in command], product
         assert page.locator("[data-pb-plan-total]").text_content().startswith(f"{len(command)} checks in your plan: "), product
+
+
+# -- review files: from the page to the repository and back ------------------------------------------------
+
+
+def test_a_review_file_downloaded_from_the_plan_validates_and_loads_into_a_fresh_browser(
+        page: Page, new_page: Callable[..., Page], plan_url: str, library: Path, tmp_path: Path) -> None:
+    open_plan(page, "?traits=tool-use,personal-data&unsure=eu-users&product=Agent%20desk")
+    box(page, STATED).check()
+    box(page, GROUPS).check()
+    row(page, SIMPLER).locator("summary").click()
+    row(page, SIMPLER).get_by_label("Note (saved in this browser)").fill("Rules engine costed: 2 days")
+    name, text = download(page, "Download review file (YAML)")
+    assert name == "agent-desk.yaml"
+    assert text.startswith("# yaml-language-server: $schema=../schemas/review.schema.json\n")
+
+    project = tmp_path / "repo"  # the file, committed to reviews/, passes `playbook validate`
+    shutil.copytree(library, project / "playbook_data")
+    (project / "reviews").mkdir()
+    (project / "reviews" / name).write_text(text, encoding="utf-8")
+    checked = subprocess.run([sys.executable, "-m", "playbook.cli", "validate"], cwd=project, capture_output=True,
+                             text=True, timeout=120)
+    assert checked.returncode == 0, checked.stderr
+    data = yaml.safe_load(text)
+    assert data["answers"]["eu-users"] == "not sure" and data["product"] == {"name": "Agent desk"}
+    assert data["items"][STATED]["status"] == "done" and data["items"][SIMPLER]["note"] == "Rules engine costed: 2 days"
+    assert data["items"][METRIC]["status"] == "open" and len(data["items"][METRIC]["seen"]) == 8
+    status = subprocess.run([sys.executable, "-m", "playbook.cli", "review", "status", "--format", "json"],
+                            cwd=project, capture_output=True, text=True, timeout=120)
+    assert json.loads(status.stdout)["reviews"][0]["drift"]["changed"] == []  # the hashes match the library
+
+    fresh = new_page(plan_url)  # another person, another browser: nothing saved
+    open_plan(fresh)
+    fresh.locator("[data-pb-review-file]").set_input_files(str(project / "reviews" / name))
+    expect(fresh.locator("[data-pb-plan-message]")).to_contain_text(f"Loaded “{name}”")
+    expect(fresh.locator('#q-eu-users input[value="unsure"]')).to_be_checked()
+    expect(fresh.get_by_label("Product name, for the record (optional)")).to_have_value("Agent desk")
+    ticked = lambda p: p.locator(".pb-plan__rows input.pb-item__check:checked").evaluate_all(  # noqa: E731
+        "els => els.map(e => e.closest('li').dataset.itemId)")
+    assert ticked(fresh) == ticked(page) == [STATED, GROUPS]
+    saved = json.loads(fresh.evaluate(f"localStorage.getItem('{PREFIX}{SIMPLER}')"))
+    assert saved["note"] == "Rules engine costed: 2 days" and saved["done"] is False
+
+
+def test_a_file_that_is_not_a_review_changes_nothing(page: Page, tmp_path: Path) -> None:
+    open_plan(page, "?traits=tool-use")
+    box(page, STATED).check()
+    bad = tmp_path / "notes.yaml"
+    bad.write_text("- just\n- a list\n", encoding="utf-8")
+    page.locator("[data-pb-review-file]").set_input_files(str(bad))
+    expect(page.locator("[data-pb-plan-message]")).to_have_text(
+        "“notes.yaml” is not a review file of this site; nothing was changed.")
+    expect(box(page, STATED)).to_be_checked()
