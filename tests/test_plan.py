@@ -231,12 +231,12 @@ def test_conditions_read_in_plain_words_with_labels_not_ids():
     library = _library()
     assert describe(Condition(), library) == "Applies to every product."
     assert describe(Condition(applies_when=(("a",), ("b",))), library) == "Applies when the product has a and has b."
-    assert describe(Condition(applies_when=(("a", "b"),)), library) == "Applies when the product has a, or has b."
+    assert describe(Condition(applies_when=(("a", "b"),)), library) == "Applies when the product either has a, or has b."
     assert describe(Condition(applies_when=(("a", "b", "c"), ("d",))), library) == \
         "Applies to a product that has d, when at least one of these is true: it has a; it has b; it has c."
-    assert describe(Condition(applies_when=(("a", "b"), ("c", "d"))), library) == (
-        "Applies to a product when at least one of these is true: it has a; it has b, "
-        "and when at least one of these is true: it has c; it has d.")
+    assert describe(Condition(applies_when=(("a", "b"), ("c", "d"), ("e",))), library) == (
+        "Applies to a product that has e, when each of these holds: (1) at least one of: it has a; it has b; "
+        "(2) at least one of: it has c; it has d.")
     assert describe(Condition(skip_when=("e",)), library) == "Applies unless the product has e."
     assert describe(Condition(applies_when=(("a",),), skip_when=("e", "f")), library) == \
         "Applies when the product has a. Not when it has e, or has f."
@@ -356,7 +356,7 @@ def test_items_whose_only_basis_is_the_eu_ai_act_apply_only_with_eu_users(shippe
 def test_the_questions_keep_the_first_ids_and_each_has_help_an_example_and_a_label(shipped: Library):
     ids = [t.id for t in shipped.traits]
     assert set(FIRST_TRAITS) <= set(ids)  # an interface: shared links and review records use them
-    assert len(ids) <= 26  # each trait is one more question to answer
+    assert len(ids) <= 28  # each trait is one more question to answer
     for position, trait in enumerate(shipped.traits):
         assert trait.question.endswith("?") and trait.help.strip() and trait.example.strip(), trait.id
         assert trait.group, trait.id
@@ -364,7 +364,7 @@ def test_the_questions_keep_the_first_ids_and_each_has_help_an_example_and_a_lab
         if trait.requires:
             assert trait.requires in ids[:position], trait.id
     assert {t.id: t.requires for t in shipped.traits if t.requires} == {
-        "autonomous-actions": "tool-use", "general-public": "public-launch"}
+        "autonomous-actions": "tool-use", "code-execution": "tool-use", "general-public": "public-launch"}
 
 
 # -- traits.yaml and the model ------------------------------------------------------------------
@@ -585,7 +585,7 @@ def test_a_playbook_page_says_in_words_when_a_conditional_item_applies(library_r
     library = load_library(library_root)
     page = BeautifulSoup(Renderer(library).playbook_page(library.playbook("injection-defence")), "html.parser")
     assert page.select_one(".pb-item__when").get_text() == \
-        "Applies when the product answers from private documents, or acts without approval."
+        "Applies when the product either answers from private documents, or acts without approval."
     problem_fit = BeautifulSoup(Renderer(library).playbook_page(library.playbook("problem-fit")), "html.parser")
     assert [p.get_text() for p in problem_fit.select(".pb-item__when")] == [
         "Applies when the product calls tools or takes actions.",

@@ -148,16 +148,18 @@
   function describe(it) { // playbook.plan.describe, word for word
     function name(t) { return P.labels.get(t) || t; }
     function either(n) { return n.length == 1 ? n[0] : n.slice(0, -1).join(", ") + ", or " + n[n.length - 1]; }
+    function oneOf(c) { return c.map(function (n) { return "it " + n; }).join("; "); }
     var needed = it.all.filter(function (g) { return g.length == 1; }).map(function (g) { return name(g[0]); }),
-      choices = it.all.filter(function (g) { return g.length > 1; }).map(function (g) { return g.map(name); }), text = "";
+      choices = it.all.filter(function (g) { return g.length > 1; }).map(function (g) { return g.map(name); }), text = "",
+      that = needed.length ? "that " + needed.join(" and ") + ", " : "";
     if (!it.all.length && !it.skip.length) return "Applies to every product.";
     if (!choices.length && needed.length) text = "Applies when the product " + needed.join(" and ") + ".";
-    else if (!needed.length && choices.length == 1 && choices[0].length == 2) text = "Applies when the product " + either(choices[0]) + ".";
+    else if (!needed.length && choices.length == 1 && choices[0].length == 2) text = "Applies when the product either " + either(choices[0]) + ".";
+    else if (choices.length == 1) text = "Applies to a product " + that + "when at least one of these is true: " + oneOf(choices[0]) + ".";
     else if (choices.length) {
-      text = "Applies to a product " + (needed.length ? "that " + needed.join(" and ") + ", " : "") + "when " +
-        choices.map(function (c) {
-          return "at least one of these is true: " + c.map(function (n) { return "it " + n; }).join("; ");
-        }).join(", and when ") + ".";
+      text = "Applies to a product " + that + "when each of these holds: " + choices.map(function (c, i) {
+        return "(" + (i + 1) + ") at least one of: " + oneOf(c);
+      }).join("; ") + ".";
     }
     if (it.skip.length) text += (text ? " Not when it " : "Applies unless the product ") + either(it.skip.map(name)) + ".";
     return text;

@@ -186,8 +186,9 @@ def applies(item: Item, playbook: Playbook, traits: Collection[str]) -> bool:
 
 def describe(when: Condition, library: Library) -> str:
     """The condition in plain words, with each trait's label, never an id: "Applies when the product
-    A and B.", "Applies when the product A, or B.", or, with a choice among several, "Applies to a
-    product that A, when at least one of these is true: it B; it C." plan.js writes the same words."""
+    A and B.", "Applies when the product either A, or B.", "Applies to a product that A, when at
+    least one of these is true: it B; it C.", and with several such choices, numbered: "... when
+    each of these holds: (1) at least one of: it B; it C; (2) ...". plan.js writes the same words."""
     labels = {t.id: t.label for t in library.traits}
 
     def name(trait: str) -> str:
@@ -196,18 +197,23 @@ def describe(when: Condition, library: Library) -> str:
     def either(names: list[str]) -> str:
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", or " + names[-1]
 
+    def one_of(names: list[str]) -> str:
+        return "; ".join(f"it {n}" for n in names)
+
     if not when:
         return "Applies to every product."
     needed = [name(g[0]) for g in when.applies_when if len(g) == 1]
     choices = [[name(t) for t in g] for g in when.applies_when if len(g) > 1]
+    that = f"that {' and '.join(needed)}, " if needed else ""
     if not choices and needed:
         text = "Applies when the product " + " and ".join(needed) + "."
     elif not needed and len(choices) == 1 and len(choices[0]) == 2:
-        text = "Applies when the product " + either(choices[0]) + "."
+        text = "Applies when the product either " + either(choices[0]) + "."
+    elif len(choices) == 1:
+        text = f"Applies to a product {that}when at least one of these is true: {one_of(choices[0])}."
     elif choices:
-        text = ("Applies to a product " + (f"that {' and '.join(needed)}, " if needed else "") + "when "
-                + ", and when ".join("at least one of these is true: " + "; ".join(f"it {n}" for n in c)
-                                     for c in choices) + ".")
+        text = (f"Applies to a product {that}when each of these holds: "
+                + "; ".join(f"({n}) at least one of: {one_of(c)}" for n, c in enumerate(choices, 1)) + ".")
     else:
         text = ""
     if when.skip_when:

@@ -278,7 +278,7 @@ def test_details_open_on_demand_with_why_how_references_and_a_note(page: Page) -
     item.locator("summary").click()
     more = item.locator(".pb-row__more")
     expect(more.locator(".pb-row__when")).to_have_text(
-        "Applies when the product answers from private documents, or acts without approval.")
+        "Applies when the product either answers from private documents, or acts without approval.")
     expect(more).to_contain_text("Why it matters")
     expect(more).to_contain_text("How to check")
     expect(more.get_by_role("link", name=re.compile("Demo LLM01:2025"))).to_have_attribute(
