@@ -173,6 +173,9 @@
       product: form.querySelector('input[name="product"]'),
       total: root.querySelector("[data-pb-plan-total]"), list: root.querySelector("[data-pb-plan-list]"),
       summary: root.querySelector("[data-pb-plan-answers]"), filters: root.querySelector("[data-pb-plan-filters]"),
+      answersBox: root.querySelector("[data-pb-plan-answers-box]"), save: root.querySelector("[data-pb-plan-save]"),
+      message: root.querySelector("[data-pb-plan-message]"), productLine: root.querySelector("[data-pb-plan-product]"),
+      back: form.querySelector("[data-pb-plan-back]"),
       contents: root.querySelector("[data-pb-plan-contents]"), actions: root.querySelector("[data-pb-plan-actions]"),
       foot: document.querySelector(".pb-print-foot"), ask: document.querySelector("[data-pb-plan-ask]"),
       asked: document.querySelector("[data-pb-plan-asked]"),
@@ -199,15 +202,41 @@
     apply(!!start.shared);
     if (P.ask) { // answers from a link or an earlier visit: the plan first, the questions one click away
       if (P.answered == P.traits.length) P.ask.open = false;
-      P.ask.addEventListener("toggle", function () { P.summary.hidden = P.ask.open || !P.answered; });
-      P.summary.hidden = P.ask.open || !P.answered;
+      P.ask.addEventListener("toggle", answersShown);
+      answersShown();
     }
+    if (P.back) {
+      P.back.hidden = false;
+      P.back.addEventListener("click", function () { // close the questions and go back to the plan
+        var head = document.getElementById("your-plan");
+        if (P.ask) P.ask.open = false;
+        if (head) { head.setAttribute("tabindex", "-1"); head.scrollIntoView(); head.focus(); }
+      });
+    }
+    P.contents.addEventListener("click", function (e) { // in-page links: scroll here, never a page load
+      var a = e.target.closest && e.target.closest("a[href^='#']"), target;
+      if (!a) return;
+      target = document.getElementById(a.getAttribute("href").slice(1));
+      if (!target) return;
+      e.preventDefault();
+      e.stopPropagation();
+      target.setAttribute("tabindex", "-1");
+      target.scrollIntoView();
+      target.focus({ preventScroll: true });
+      try { history.replaceState(history.state, "", location.pathname + location.search + "#" + target.id); } catch (x) { /* keep */ }
+    }, true);
     form.addEventListener("change", changed);
     form.addEventListener("input", function (e) { if (e.target === P.product) changed(); });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     P.summary.addEventListener("click", change);
-    f.addEventListener("change", filter);
-    if (P.filter.more) P.filter.more.addEventListener("click", function () { P.filter.level.value = ""; filter(); });
+    restoreFilters();
+    f.addEventListener("change", function () { filter(); keepFilters(); });
+    if (P.filter.more) P.filter.more.addEventListener("click", function () {
+      P.filter.level.value = "";
+      filter();
+      keepFilters();
+      P.filter.level.focus(); // the button hides itself: keep the keyboard in the filters
+    });
     P.actions.addEventListener("click", act);
     P.actions.querySelector("[data-pb-review-file]").addEventListener("change", function (e) {
       var file = e.target.files && e.target.files[0];
@@ -274,7 +303,10 @@
     try { history.replaceState(history.state, "", location.pathname + q + location.hash); } catch (x) { /* keep the URL */ }
     if (P.foot) P.foot.setAttribute("data-url", q);
     document.documentElement.classList.toggle("pb-plan-answered", !!answered); // room for the rows while they load
-    P.contents.hidden = P.actions.hidden = P.filters.hidden = !answered;
+    P.contents.hidden = P.save.hidden = P.filters.hidden = !answered;
+    if (P.productLine) {
+      P.productLine.textContent = P.product && P.product.value.trim() ? "Product: " + P.product.value.trim().slice(0, 120) : "";
+    }
     summary(a);
     if (!P.ready) {
       set(P.total, answered ? "Loading the checks…" : P.intro);
@@ -295,7 +327,7 @@
     set(P.asked, "(" + (P.answered == P.traits.length ? "all " + P.traits.length + " answered" :
       P.answered + " of " + P.traits.length + " answered") + ")");
     dl.textContent = "";
-    if (!P.answered) { dl.hidden = true; return; }
+    if (!P.answered) { answersShown(); return; }
     P.questions.forEach(function (q) {
       var v = a.get(q.id);
       if (q.requires && a.get(q.requires) == NO) return; // a follow-up nobody was asked
@@ -309,12 +341,16 @@
       qs.forEach(function (q, i) {
         if (i) dd.append(", ");
         dd.append(h("button", { type: "button", className: "pb-answers__change", textContent: P.labels.get(q.id),
-          title: "Change the answer to: " + q.question, "data-question": "q-" + q.id }));
+          title: "Change the answer to: " + q.question, "data-question": "q-" + q.id,
+          "aria-label": "Change the answer: " + P.labels.get(q.id) }));
       });
       dl.append(h("div", { className: "pb-answers__row pb-answers__row--" + v.replace(" ", "-") }, [
         h("dt", { textContent: capital(v) + " (" + qs.length + ")" }), dd]));
     });
-    dl.hidden = !!(P.ask && P.ask.open);
+    answersShown();
+  }
+  function answersShown() { // the answers list stands in for the questions while they are folded
+    if (P.answersBox) P.answersBox.hidden = !P.answered || !!(P.ask && P.ask.open);
   }
   function change(e) { // "Change": open the questions at this one
     var b = e.target.closest && e.target.closest("button.pb-answers__change"), q, r;
@@ -446,12 +482,34 @@
     });
     P.sections.forEach(function (sec) { sec.el.hidden = !sec.items.some(function (it) { return !it.row.li.hidden; }); });
     set(f.shown, n < P.plan.length ? "Showing " + n + " of " + P.plan.length : "");
-    var could = levels.length && levels.indexOf("could") < 0 ? P.plan.filter(function (it) { return it.level == "could"; }).length : 0;
+    var could = levels.length && levels.indexOf("could") < 0 ? P.plan.filter(function (it) {
+      return it.level == "could" && (!f.stage.value || it.stage == f.stage.value) && (!f.owner.value || it.owner == f.owner.value) &&
+        !(f.hide.checked && it.state.done);
+    }).length : 0;
     if (f.more) { // good practice (could) is in the plan and the record, shown on request
       f.more.hidden = !could;
       set(f.more, "Show the " + plural(could, "good-practice check") + " (could) too");
     }
     count(true);
+  }
+
+  // The filters last while the reader goes to a playbook and back, for this tab only.
+  function keepFilters() {
+    var f = P.filter;
+    try {
+      sessionStorage.setItem("genai-playbook-plan-filters:v1", JSON.stringify({ stage: f.stage.value, owner: f.owner.value,
+        level: f.level.value, hide: f.hide.checked }));
+    } catch (e) { /* filters reset on the next visit */ }
+  }
+  function restoreFilters() {
+    var f = P.filter, k;
+    try { k = JSON.parse(sessionStorage.getItem("genai-playbook-plan-filters:v1") || "null"); } catch (e) { k = null; }
+    if (!k || typeof k != "object") return;
+    [["stage", f.stage], ["owner", f.owner], ["level", f.level]].forEach(function (pair) {
+      var v = typeof k[pair[0]] == "string" ? k[pair[0]] : null;
+      if (v !== null && [].some.call(pair[1].options, function (o) { return o.value === v; })) pair[1].value = v;
+    });
+    f.hide.checked = k.hide === true;
   }
 
   function tally(its) {
@@ -468,7 +526,7 @@
   }
   function count(fresh) {
     if (!P.ready || !P.answered) return;
-    var t, books = new Set(), unanswered = 0, unsure = 0;
+    var t, s, books = new Set(), unanswered = 0, unsure = 0, shown;
     P.plan.forEach(function (it) {
       if (!fresh) it.state = saved(it);
       books.add(it.book);
@@ -476,6 +534,8 @@
       it.row.li.classList.toggle("pb-item--done", it.state.done);
     });
     t = tally(P.plan);
+    shown = P.plan.filter(function (it) { return !it.row.li.hidden; });
+    s = tally(shown);
     P.traits.forEach(function (x) { var v = P.answers.get(x.id); unanswered += v == OPEN; unsure += v == UNSURE; });
     P.tally = t;
     P.books = books.size;
@@ -485,10 +545,12 @@
       set(sec.count, "(" + label + ")");
       return h("li", {}, [h("a", { href: "#stage-" + (sec.stage.id || "none"), textContent: sec.stage.title }), " " + label]);
     })));
-    set(P.total, plural(t.n, "check") + " in your plan: " + t.must + " must, " + t.should + " should, " + t.could +
-      " could. Done: " + t.done + " of " + t.n + "; must: " + t.mustDone + " of " + t.must + "." +
-      (t.open ? " " + plural(t.open, "check") + (t.open == 1 ? " waits on " : " wait on ") + (unanswered ? plural(unanswered, "question") + " not answered" : "") +
-        (unanswered && unsure ? " and " : "") + (unsure ? plural(unsure, "answer") + " of not sure" : "") + "." : ""));
+    // One denominator: the checks the filters show (the print shows the same).
+    set(P.total, (s.n == t.n ? plural(t.n, "check") + " in your plan" : s.n + " of " + plural(t.n, "check") + " shown") + ", " +
+      s.must + " must. Done: " + s.done + " of " + s.n + "; must: " + s.mustDone + " of " + s.must + "." +
+      (s.open ? " " + plural(s.open, "check") + (s.open == 1 ? " waits on " : " wait on ") +
+        (unanswered ? plural(unanswered, "question") + " not answered" : "") + (unanswered && unsure ? " and " : "") +
+        (unsure ? plural(unsure, "answer") + " of not sure" : "") + "." : ""));
   }
 
   // -- actions: the record (the same shape as `playbook plan --format json`), clearing the answers -----------
@@ -497,9 +559,12 @@
       day = new Date().toISOString().slice(0, 10);
     if (!b) return;
     if (b.hasAttribute("data-pb-clear")) {
+      if (!confirm("Clear every answer? Ticks and notes stay saved.")) return;
       P.questions.forEach(function (q) { q.radios.forEach(function (r) { r.checked = false; }); });
       show(resolve(given()));
       apply(true);
+      if (P.ask) P.ask.open = true; // start again at the first question
+      if (P.questions[0] && P.questions[0].radios[0]) P.questions[0].radios[0].focus();
       return;
     }
     if (b.hasAttribute("data-pb-load-review")) { P.actions.querySelector("[data-pb-review-file]").click(); return; }
@@ -593,7 +658,7 @@
     });
     return lines.join("\n") + "\n";
   }
-  function say(text) { set(P.actions.querySelector("[data-pb-plan-message]"), text); }
+  function say(text) { set(P.message, text); }
   function loadReview(file) { // a review file's answers and statuses into this page and this browser's progress
     var bad = "“" + file.name + "” is not a review file of this site; nothing was changed.";
     if (file.size > 2e6 || !progress() || !progress().yaml) return say(bad);

@@ -80,11 +80,12 @@
   }
 
   function controls(box) {
-    var details = h("input"), label = h("label");
+    var details = h("input"), label = h("label"), plan = !!box.closest("[data-pb-plan-root]");
     if (box.pbPrint) return;
     box.pbPrint = 1;
     details.type = "checkbox";
     label.append(details, " With details (why it matters, how to check)");
+    if (plan) label.hidden = true; // the plan prints its compact rows; each playbook page prints the details
     function button(text, mode) {
       var b = h("button", "pb-btn", text);
       b.type = "button";

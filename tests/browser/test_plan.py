@@ -133,6 +133,7 @@ def expected(library: Path, yes: list[str], unsure: list[str] = ()) -> list[str]
 
 
 def download(page: Page, button: str) -> tuple[str, str]:
+    page.evaluate("document.querySelector('[data-pb-plan-save]').open = true")  # 'Save, load or print this plan'
     with page.expect_download() as info:
         page.get_by_role("button", name=button).click()
     return info.value.suggested_filename, Path(info.value.path()).read_text(encoding="utf-8")
@@ -161,7 +162,7 @@ def test_answers_build_the_plan_and_update_the_counts_at_once(page: Page, librar
 
     answer_all(page)  # no to everything
     assert shown(page) == EVERY_PRODUCT == expected(library, [])
-    expect(total).to_have_text("2 checks in your plan: 1 must, 0 should, 1 could. Done: 0 of 2; must: 0 of 1.")
+    expect(total).to_have_text("2 checks in your plan, 1 must. Done: 0 of 2; must: 0 of 1.")
     expect(page.locator("#stage-build")).to_have_count(0)  # no item of the stage applies
 
     answer(page, "tool-use", "yes")
@@ -171,8 +172,11 @@ def test_answers_build_the_plan_and_update_the_counts_at_once(page: Page, librar
     assert shown(page) == expected(library, ["tool-use", "eu-users"]) == [STATED, SIMPLER]
     answer(page, "tool-use", "no")
     assert shown(page) == [STATED]
+    page.once("dialog", lambda dialog: dialog.accept())  # "Clear every answer?"
+    page.evaluate("document.querySelector('[data-pb-plan-save]').open = true")
     page.get_by_role("button", name="Clear answers").click()
     assert shown(page) == []
+    expect(page.locator("details[data-pb-plan-ask]")).to_have_attribute("open", "")
 
 
 def test_not_sure_keeps_the_checks_it_could_bring_and_marks_them(page: Page, library: Path) -> None:
@@ -294,7 +298,7 @@ def test_details_open_on_demand_with_why_how_references_and_a_note(page: Page) -
 def test_a_tick_on_the_plan_shows_on_the_playbook_page_and_the_other_way_round(page: Page) -> None:
     open_plan(page, "?traits=tool-use")
     box(page, STATED).check()
-    expect(page.locator("[data-pb-plan-total]")).to_contain_text("Done: 1 of 3; must: 1 of 1.")
+    expect(page.locator("[data-pb-plan-total]")).to_contain_text("Done: 1 of 3; must: 1 of 1.")  # every level shown
     row(page, STATED).locator("summary").click()
     row(page, STATED).get_by_role("link", name="Is generative AI the right tool?").click()  # instant navigation
     page.locator(".pb-tools").first.wait_for()
@@ -433,7 +437,7 @@ def test_the_page_shows_exactly_what_playbook_plan_prints(new_page: Callable[...
             "els => els.map(e => e.querySelector('.pb-row__depends').textContent)")
         assert depends == [("Depends on: " + "; ".join(f"{d['label']} ({d['answer']})" for d in i["depends_on"]))
                            if i["depends_on"] else "" for i in command], product
-        assert page.locator("[data-pb-plan-total]").text_content().startswith(f"{len(command)} checks in your plan: "), product
+        assert page.locator("[data-pb-plan-total]").text_content().startswith(f"{len(command)} checks in your plan, "), product
 
 
 # -- review files: from the page to the repository and back ------------------------------------------------
