@@ -119,7 +119,7 @@
   function tools(L) {
     var filters = h("div", { className: "pb-filters", role: "group", "aria-label": "Filter items" }), selects = [],
       hide = h("input", { type: "checkbox", onchange: function () { L.filter(); } }),
-      file = h("input", { type: "file", accept: ".json,application/json", hidden: true }),
+      file = h("input", { type: "file", accept: ".json,.yaml,.yml,application/json,application/yaml", hidden: true }),
       progress = h("div", { className: "pb-progress", role: "status" }), actions;
     L.t1 = h("span");
     L.bar = h("progress", { max: L.items.length, value: 0, "aria-label": "Items done" });
@@ -165,6 +165,7 @@
         download(L.pid + "-progress.json", "application/json", JSON.stringify(exported(L), null, 2) + "\n");
       }),
       button("Download Markdown", function () { download(L.pid + "-checklist.md", "text/markdown", markdown(L)); }),
+      button("Download review file", function () { download(L.pid + "-review.yaml", "application/yaml", reviewFile(L)); }),
       button("Share link", function () { share(L); }),
       button("Import JSON (merge)…", function () { L.replace = false; file.click(); }),
       button("Import JSON (replace)…", function () { L.replace = true; file.click(); }),
@@ -210,26 +211,72 @@
           (s && s.note ? "\n  - Note: " + s.note.replace(/\s+/g, " ") : "");
       }).join("\n") + "\n";
   }
+  function q(v) { return JSON.stringify(String(v)); } // a JSON string is a YAML scalar: nothing in it is read as YAML
+  function reviewFile(L) { // this playbook's progress as a review file (reviews/<id>.yaml); `playbook validate` checks it
+    var day = now().slice(0, 10), lines = ["# yaml-language-server: $schema=../schemas/review.schema.json",
+      "# Downloaded from " + page() + " on " + day + ". Commit it to reviews/ and see `playbook review status`.",
+      "id: " + L.pid + "-review", "product:", "  name: " + q("Review against " + L.title), "created: " + q(day),
+      "library:", "  version: " + q(L.ol.getAttribute("data-site-version") || "unknown"), "answers: {}", "items:"];
+    L.items.forEach(function (it) {
+      var s = state(it.alts), seen = it.li.getAttribute("data-seen") || "";
+      lines.push("  " + it.id + ":", "    status: " + (it.done ? "done" : "open"));
+      if (/^[0-9a-f]{8}$/.test(seen)) lines.push("    seen: '" + seen + "'");
+      if (it.done && s && /^\d{4}-\d{2}-\d{2}/.test(s.time)) lines.push("    done_on: " + q(s.time.slice(0, 10)));
+      if (s && s.note) lines.push("    note: " + q(s.note));
+    });
+    return lines.join("\n") + "\n";
+  }
+  function fromReview(d) { // a review file (reviews/<id>.yaml) as the items of a progress file
+    var out = [];
+    if (!d || typeof d != "object" || !d.items || typeof d.items != "object" || Array.isArray(d.items)) return null;
+    Object.keys(d.items).forEach(function (k) {
+      var e = d.items[k], note;
+      if (!ID.test(k) || !e || typeof e != "object") return;
+      note = typeof e.note == "string" ? e.note : "";
+      if (e.status == "not-applicable" || e.status == "risk-accepted") {
+        note = (e.status == "not-applicable" ? "Not applicable" : "Risk accepted") +
+          (typeof e.reason == "string" ? ": " + e.reason : "") + (note ? " " + note : "");
+      }
+      out.push({ id: k, done: e.status == "done", note: note.slice(0, NOTE),
+        time: typeof e.done_on == "string" ? e.done_on : now() });
+    });
+    return { format: FORMAT, items: out, playbooks: [] };
+  }
   function load(L, file, replace) {
-    var bad = "“" + file.name + "” is not a progress file exported from this site; nothing was changed.";
+    var bad = "“" + file.name + "” is not a progress or review file of this site; nothing was changed.";
     if (file.size > 1e6) return say(L, bad);
+    if (/\.ya?ml$/i.test(file.name)) { // a review file: its statuses for this playbook's items
+      Promise.all([file.text(), yaml()]).then(function (got) {
+        var d = null;
+        try { d = fromReview(got[1].load(got[0], { schema: got[1].CORE_SCHEMA, json: true })); } catch (e) { d = null; }
+        if (!d) return say(L, bad);
+        d.items = d.items.filter(function (x) { return x.id.indexOf(L.pid + "/") === 0; });
+        d.playbooks = [L.pid];
+        apply(L, d, replace, file.name);
+      }, function () { say(L, bad); });
+      return;
+    }
     file.text().then(function (text) {
-      var d = null, good, pids = {}, n = 0, p;
+      var d = null;
       try { d = JSON.parse(text); } catch (e) { /* reported below */ }
       if (!d || d.format !== FORMAT || !Array.isArray(d.items)) return say(L, bad);
-      good = d.items.filter(function (x) { return x && ID.test(x.id) && clean(x) && (x.done || x.note || x.time); });
-      if (replace) { // restore: the file's playbooks lose what they had here
-        (Array.isArray(d.playbooks) ? d.playbooks : []).concat(good.map(function (x) { return x.id.split("/")[0]; }))
-          .forEach(function (p) { if (/^[a-z0-9-]+$/.test(p)) pids[p] = 1; });
-        for (p in pids) remove(p + "/");
-      }
-      good.forEach(function (x) {
-        var s = clean(x), old = read(x.id);
-        if (replace || !old || s.time >= old.time) n += write(x.id, s); // merge: the newer entry wins
-      });
-      refresh();
-      say(L, (replace ? "Restored " : "Merged ") + n + " saved item(s) from “" + file.name + "”.");
+      apply(L, d, replace, file.name);
     }, function () { say(L, bad); });
+  }
+  function apply(L, d, replace, name) { // merge (the newer entry wins) or replace this browser's progress
+    var good, pids = new Set(), n = 0;
+    good = d.items.filter(function (x) { return x && ID.test(x.id) && clean(x) && (x.done || x.note || x.time); });
+    if (replace) { // restore: the file's playbooks lose what they had here
+      (Array.isArray(d.playbooks) ? d.playbooks : []).concat(good.map(function (x) { return x.id.split("/")[0]; }))
+        .forEach(function (p) { if (/^[a-z0-9-]+$/.test(p)) pids.add(p); });
+      pids.forEach(function (p) { remove(p + "/"); });
+    }
+    good.forEach(function (x) {
+      var s = clean(x), old = read(x.id);
+      if (replace || !old || s.time >= old.time) n += write(x.id, s); // merge: the newer entry wins
+    });
+    refresh();
+    say(L, (replace ? "Restored " : "Merged ") + n + " saved item(s) from “" + name + "”.");
   }
   function share(L) {
     var ids = L.items.filter(function (it) { return it.done; }).map(function (it) { return it.id.split("/")[1]; }),

@@ -321,7 +321,7 @@ def test_a_bad_import_file_is_reported_and_changes_nothing(page: Page, tmp_path:
         (tmp_path / "bad.json").write_text(content, encoding="utf-8")
         import_file(page, "Import JSON (replace)…", tmp_path / "bad.json")
         expect(page.locator(".pb-msg")).to_have_text(
-            "“bad.json” is not a progress file exported from this site; nothing was changed.")
+            "“bad.json” is not a progress or review file of this site; nothing was changed.")
         assert saved(page) == before, content
         assert ticked(page) == [SIMPLER]
 
@@ -468,3 +468,39 @@ def test_the_checklist_and_its_controls_have_no_axe_violations(page: Page, axe: 
     page.locator(".pb-row-progress").first.wait_for()
     results = axe.run(page, context=".pb-table")
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_a_playbook_page_downloads_a_review_file_and_loads_one_back(page: Page, new_page, site_url: str,
+                                                                    tmp_path: Path) -> None:
+    """The review file from a playbook page passes `playbook validate` beside the fixture library, and
+    its statuses tick the same items in a fresh browser; a review's not-applicable reason becomes a note."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import FIXTURE_LIBRARY
+
+    open_checklist(page)
+    box(page, STATED).check()
+    write_note(page, SIMPLER, "Rules engine costed")
+    name, text = download(page, "Download review file")
+    assert name == "problem-fit-review.yaml"
+    project = tmp_path / "repo"
+    shutil.copytree(FIXTURE_LIBRARY, project / "playbook_data")
+    (project / "reviews").mkdir()
+    (project / "reviews" / name).write_text(text, encoding="utf-8")
+    checked = subprocess.run([sys.executable, "-m", "playbook.cli", "validate"], cwd=project, capture_output=True,
+                             text=True, timeout=120)
+    assert checked.returncode == 0, checked.stderr
+
+    edited = text.replace(f"  {METRIC}:\n    status: open", f"  {METRIC}:\n    status: not-applicable\n"
+                                                             "    reason: \"No metric: an internal pilot\"")
+    (tmp_path / name).write_text(edited, encoding="utf-8")
+    fresh = new_page(site_url)
+    open_checklist(fresh)
+    import_file(fresh, "Import JSON (merge)…", tmp_path / name)
+    expect(fresh.locator(".pb-msg")).to_have_text(f"Merged 3 saved item(s) from “{name}”.")
+    assert ticked(fresh) == [STATED]
+    expect(fresh.locator(f'li[data-item-id="{SIMPLER}"] textarea')).to_have_value("Rules engine costed")
+    expect(fresh.locator(f'li[data-item-id="{METRIC}"] textarea')).to_have_value(
+        "Not applicable: No metric: an internal pilot")
