@@ -25,8 +25,9 @@ def described_fields(node: Any) -> Iterator[tuple[str, str]]:
     if isinstance(node, dict):
         for name, prop in (node.get("properties") or {}).items():
             yield name, prop.get("description", "")
-        for value in node.values():
-            yield from described_fields(value)
+        for key, value in node.items():
+            if key != "if":  # a condition (`if` ... `then`), not a field a file may hold
+                yield from described_fields(value)
     elif isinstance(node, list):
         for value in node:
             yield from described_fields(value)
@@ -64,7 +65,8 @@ def test_cli_page_is_the_help_of_every_command_as_printed_in_a_terminal():
     commands = list(reference.command_parsers())
     assert commands[0] == "playbook"
     assert {"playbook validate", "playbook export", "playbook new", "playbook diff", "playbook stale",
-            "playbook links"} <= set(commands)
+            "playbook links", "playbook plan", "playbook review", "playbook review new", "playbook review status",
+            "playbook review export"} <= set(commands)
     env = {**os.environ, "COLUMNS": str(reference.HELP_WIDTH + 2)}  # argparse keeps two columns spare
     for name in ("FORCE_COLOR", "PYTHON_COLORS"):
         env.pop(name, None)
@@ -77,7 +79,8 @@ def test_cli_page_is_the_help_of_every_command_as_printed_in_a_terminal():
 
 def test_published_schemas_are_the_schema_files():
     files = reference.schema_files()
-    assert set(files) == {"schemas/playbook.schema.json", "schemas/framework.schema.json"}
+    assert set(files) == {"schemas/playbook.schema.json", "schemas/framework.schema.json",
+                          "schemas/traits.schema.json", "schemas/review.schema.json"}
     for name in reference.SCHEMA_NAMES:
         assert json.loads(files[f"schemas/{name}.schema.json"]) == schema(name)
 
@@ -110,7 +113,7 @@ def test_the_built_reference_pages_edit_their_sources_not_generated_files(fixtur
 def test_the_schema_page_links_resolve_to_the_published_files(fixture_site: SiteBuild):
     soup = BeautifulSoup(fixture_site.page("reference/schema"), "html.parser")
     targets = {a["href"] for a in soup.select("article a[href$='.schema.json']") if "://" not in a["href"]}
-    assert targets == {"../../schemas/playbook.schema.json", "../../schemas/framework.schema.json"}
+    assert targets == {f"../../schemas/{name}.schema.json" for name in reference.SCHEMA_NAMES}
     page_dir = fixture_site.site / "reference" / "schema"
     assert all((page_dir / target).resolve().is_file() for target in targets)
 

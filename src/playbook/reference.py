@@ -25,15 +25,17 @@ from .validate import _PATTERN_HINTS, schema, schema_dir
 
 SCHEMA_PAGE = "reference/schema.md"
 CLI_PAGE = "reference/cli.md"
-SCHEMA_NAMES = ("playbook", "framework")
+SCHEMA_NAMES = ("playbook", "framework", "traits", "review")
 HELP_WIDTH = 78
 
 # Each generated page names the source file its "edit this page" link should open.
 EDIT_SOURCES = {SCHEMA_PAGE: "schemas/playbook.schema.json", CLI_PAGE: "src/playbook/cli.py"}
 
-_DOCUMENT_TITLES = {"playbook": "Playbook file", "framework": "Framework registry"}
+_DOCUMENT_TITLES = {"playbook": "Playbook file", "framework": "Framework registry", "traits": "Product traits",
+                    "review": "Review file"}
 _DOCUMENT_FILES = {"playbook": "playbook_data/<category>/<id>.yaml",
-                   "framework": "playbook_data/frameworks/<id>.yaml"}
+                   "framework": "playbook_data/frameworks/<id>.yaml", "traits": "playbook_data/traits.yaml",
+                   "review": "reviews/<id>.yaml"}
 
 
 def published_path(name: str) -> str:
@@ -97,7 +99,8 @@ def _resolve(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
 
 def _object_of(node: dict[str, Any], root: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
     """The object schema a field holds (directly or as list items) and the definition it came from."""
-    for candidate in (node, node.get("items")):
+    values = node.get("additionalProperties") if node.get("type") == "object" else None  # a mapping's values
+    for candidate in (node, node.get("items"), values):
         if not isinstance(candidate, dict):
             continue
         ref = candidate.get("$ref")
@@ -127,9 +130,10 @@ def sections(name: str) -> list[Section]:
             fields.append(Field(name=field_name, required=field_name in required,
                                 description=resolved.get("description", ""), node=resolved))
             child, definition = _object_of(resolved, root)
-            if child is not None:
+            if child is not None and child is not resolved:
                 is_list = resolved.get("type") == "array"
-                child_where = f"{where}.{field_name}" + ("[]" if is_list else "")
+                child_where = f"{where}.{field_name}" + ("[]" if is_list else "['<key>']" if child is not resolved
+                                                         and resolved.get("type") == "object" else "")
                 key = definition or field_name
                 queue.append((child, f"{name}-{key}", _singular(key).replace("_", " ").capitalize(), child_where,
                               child.get("description", "")))
@@ -283,10 +287,15 @@ def command_parsers() -> dict[str, argparse.ArgumentParser]:
 
     parser = build_parser()
     found = {"playbook": parser}
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                found[f"playbook {name}"] = sub
+
+    def walk(command: str, current: argparse.ArgumentParser) -> None:
+        for action in current._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    found[f"{command} {name}"] = sub
+                    walk(f"{command} {name}", sub)  # `playbook review new`, ...
+
+    walk("playbook", parser)
     for sub in found.values():  # the terminal's width must not change the page
         sub.formatter_class = functools.partial(argparse.HelpFormatter, width=HELP_WIDTH)  # type: ignore[assignment]
         if hasattr(sub, "color"):  # Python 3.14+ colours help on terminals
