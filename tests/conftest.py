@@ -52,6 +52,8 @@ def make_project(target: Path, library: Path = FIXTURE_LIBRARY) -> Path:
     if (target / "playbook_data").exists():
         shutil.rmtree(target / "playbook_data")
     shutil.copytree(library, target / "playbook_data")
+    if library.resolve() == (REPO / "playbook_data").resolve() and (REPO / "reviews").is_dir():
+        shutil.copytree(REPO / "reviews", target / "reviews", dirs_exist_ok=True)  # the example review, published
     if library.resolve() != (REPO / "playbook_data").resolve():
         # Hand-written guides link to the real playbooks; with the small fixture library those links
         # have no target. The build of the real data keeps link checking strict.

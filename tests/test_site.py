@@ -209,3 +209,5 @@ def test_the_repository_site_builds_strictly_with_the_shipped_content(tmp_path: 
     light = sum(len(gzip.compress((plan / name).read_bytes(), 6)) for name in ("index.html", "plan-items.json"))
     assert light <= 250_000, f"/plan/ HTML + data: {light:,} bytes gzipped"
     assert not soup(build.page("plan")).select("[data-item-id]")  # no item is embedded in the page
+    example = soup(build.page("reviews/example-support-assistant")).select("li.pb-review__check")
+    assert example and {li["data-status"] for li in example} == {"open", "done", "not-applicable", "risk-accepted"}
