@@ -499,16 +499,7 @@ def _plan(args: argparse.Namespace) -> int:
     if checked is None:
         return EXIT_PROBLEMS
     library = build(checked)
-    known = [t.id for t in library.traits]
-    unknown = planning.unknown_traits(library, [*args.trait, *args.unsure])
-    if unknown:
-        raise UsageError(" ".join(f"unknown trait '{t}'.{did_you_mean(t, known)}" for t in unknown)
-                         + (f" Known traits: {', '.join(known)}." if known else
-                            f" The library defines no traits ({root / 'traits.yaml'} is missing)."))
-    both = [t for t in dict.fromkeys(args.trait) if t in args.unsure]
-    if both:
-        raise UsageError(f"trait '{both[0]}' is given with both --trait and --unsure; answer it once")
-    answers = planning.answers(library, args.trait, args.unsure)
+    answers = _answers(library, args.trait, args.unsure, root)
     for parent in answers.implied:
         follow_ups = [t.id for t in library.traits if t.requires == parent and answers[t.id] != planning.NO]
         print(f"note: {' and '.join(follow_ups)} implies '{parent}': answered {answers[parent]}", file=sys.stderr)
