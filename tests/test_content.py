@@ -110,3 +110,28 @@ RMF_SHAPE = [
     ("MEASURE", [3, 13, 3, 3]),
     ("MANAGE", [4, 4, 2, 3]),
 ]
+
+
+def test_the_agentic_registry_holds_owasps_2026_ids_and_titles(library):
+    agentic = library.framework("owasp-agentic-top10")
+    assert agentic.edition.startswith("Version 2026") or "2026" in agentic.edition
+    assert [(e.id, e.title) for e in agentic.entries] == [
+        ("ASI01", "Agent Goal Hijack"), ("ASI02", "Tool Misuse and Exploitation"),
+        ("ASI03", "Identity and Privilege Abuse"), ("ASI04", "Agentic Supply Chain Vulnerabilities"),
+        ("ASI05", "Unexpected Code Execution (RCE)"), ("ASI06", "Memory & Context Poisoning"),
+        ("ASI07", "Insecure Inter-Agent Communication"), ("ASI08", "Cascading Failures"),
+        ("ASI09", "Human-Agent Trust Exploitation"), ("ASI10", "Rogue Agents")]
+    cited = {r.entry for i in library.items() for r in i.refs if r.framework == "owasp-agentic-top10"}
+    assert cited == {e.id for e in agentic.entries}  # every entry covered: no gap in the crosswalk
+
+
+def test_the_eu_ai_act_registry_says_what_applies_from_which_date(library):
+    act = library.framework("eu-ai-act")
+    assert "Regulation (EU) 2026/1744" in act.edition and "in force 27 July 2026" in act.edition
+    description = " ".join(act.description.split())
+    for date in ("2 February 2025", "2 August 2025", "2 August 2026", "2 December 2026", "2 December 2027",
+                 "2 August 2028"):
+        assert date in description, date
+    stale = [i.global_id for i in library.items()
+             if "proposed" in " ".join(filter(None, (i.why, i.how))).lower() and "omnibus" in (i.why or "").lower()]
+    assert stale == []  # no sentence still calls the 2026 amendment a proposal
