@@ -1,11 +1,16 @@
 """MkDocs hooks: validate the playbook data, generate its pages, and place them in the nav.
 
-A thin adapter over the `playbook` package; it keeps no state between events (MkDocs does not
-reload hook modules under `mkdocs serve`): the package caches by file signature instead.
+A thin adapter over the `playbook` package; it keeps no state between builds (MkDocs does not
+reload hook modules under `mkdocs serve`): the package caches by file signature instead. The only
+state is the command this process runs (set once by on_startup) and the folder of the build in
+progress, which `mkdocs build` writes beside site/ and puts in place only when it succeeded
+(`playbook.atomic`).
 """
 
 from __future__ import annotations
 
+import atexit
+import logging
 import os
 from pathlib import Path
 
@@ -16,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from playbook import reference
+from playbook import atomic, reference
 from playbook import review as reviews
 from playbook.load import build, check_library_cached
 from playbook.pdf import PAPERS, PdfError, export as export_pdf
@@ -80,6 +85,60 @@ def _reviewed(config: MkDocsConfig, library) -> list:
         raise PluginError(f"{len(set(problems))} problem(s) in the review files:\n{lines}\n"
                           "Fix them and build again (`playbook validate` checks without building).")
     return [reviews.status(reviews.build_review(source, library), library) for source in sources]
+
+
+_PROCESS = {"command": None, "dirty": False}  # what this process runs, from on_startup (once per process)
+_BUILDING: dict[str, object] = {}  # the build in progress: its folder, the site it replaces, its warnings
+
+
+class _WarningCount(logging.Handler):
+    """Counts what `--strict` counts (warnings of the mkdocs.* loggers), to tell before MkDocs does
+    whether the build is about to fail in strict mode."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _PROCESS.update(command=command, dirty=dirty)
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """`mkdocs build` writes into a fresh folder beside site/; on_post_build swaps it in."""
+    if _PROCESS["command"] not in ("build", "gh-deploy") or _PROCESS["dirty"]:
+        return config  # `mkdocs serve` builds into a folder of its own
+    final = Path(config.site_dir)
+    building = atomic.begin(final)
+    warnings = _WarningCount()
+    if config.strict:
+        logging.getLogger("mkdocs").addHandler(warnings)
+    _BUILDING.update(final=final, building=building, warnings=warnings, strict=config.strict)
+    atexit.register(_abandon_at_exit)  # a plugin that exits the process skips on_build_error
+    config.site_dir = str(building)
+    return config
+
+
+def _abandon_at_exit() -> None:
+    if _BUILDING:
+        atomic.abandon(Path(str(_BUILDING["building"])))
+
+
+def _stop_counting() -> None:
+    warnings = _BUILDING.get("warnings")
+    if isinstance(warnings, logging.Handler):
+        logging.getLogger("mkdocs").removeHandler(warnings)
+
+
+def on_build_error(error: Exception) -> None:
+    """A failed build: delete its folder; the last site stays as it was."""
+    if _BUILDING:
+        _stop_counting()
+        atomic.abandon(Path(str(_BUILDING["building"])))
+        _BUILDING.clear()
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
@@ -175,16 +234,26 @@ def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001 - livereloa
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """With the PDF option on, print the fresh site's playbook pages and packs into site/pdf/."""
+    """With the PDF option on, print the fresh site's playbook pages and packs into site/pdf/; then
+    put the finished site in place, unless strict mode is about to fail the build."""
     enabled, paper = _pdf_settings(config)
-    if not enabled:
+    if enabled:
+        site = Path(config.site_dir)
+        try:
+            written = export_pdf(site, site / PDF_DIR, paper=paper)
+        except PdfError as error:
+            raise PluginError(f"PDF export (PLAYBOOK_PDF / extra.playbook.pdf) failed: {error}") from None
+        log.info("%d PDF file(s) written to %s", len(written), site / PDF_DIR)
+    if not _BUILDING:
         return
-    site = Path(config.site_dir)
-    try:
-        written = export_pdf(site, site / PDF_DIR, paper=paper)
-    except PdfError as error:
-        raise PluginError(f"PDF export (PLAYBOOK_PDF / extra.playbook.pdf) failed: {error}") from None
-    log.info("%d PDF file(s) written to %s", len(written), site / PDF_DIR)
+    warnings = _BUILDING["warnings"]
+    if _BUILDING["strict"] and isinstance(warnings, _WarningCount) and warnings.count:
+        return  # MkDocs aborts next; on_build_error deletes the folder
+    _stop_counting()
+    final = Path(str(_BUILDING["final"]))
+    atomic.commit(Path(str(_BUILDING["building"])), final)
+    config.site_dir = str(final)
+    _BUILDING.clear()
 
 
 def _sections(items: list) -> list[Section]:

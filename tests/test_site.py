@@ -185,6 +185,45 @@ def test_invalid_data_fails_the_build_with_located_problems_and_keeps_the_old_si
     assert after == before
 
 
+def _append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def _site_files(site: Path) -> dict[Path, bytes]:
+    return {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("break_it, says", [
+    # A strict-mode warning (a nav entry without a page); MkDocs fails only after every page was written.
+    (lambda project: (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text(encoding="utf-8")
+     .replace("  - Tags: tags.md\n", "  - Tags: tags.md\n  - Gone: no-such-page.md\n"), encoding="utf-8"),
+     "Aborted with 1 warnings in strict mode!"),
+    # A crash while pages are written: a macro that does not exist on a hand-written page.
+    (lambda project: _append(project / "docs" / "guides" / "using-the-playbooks.md", "\n{{ no_such_macro() }}\n"),
+     "no_such_macro"),
+], ids=["strict-warning", "crash-while-writing"])
+def test_a_build_that_fails_late_keeps_the_last_good_site_whole(project: Path, break_it, says: str):
+    first = run_build(project)
+    before = _site_files(first.site)
+    assert before, first.stderr
+    break_it(project)
+    failed = run_build(project)
+    assert failed.returncode != 0  # MkDocs exits 1; the macros plugin exits the process with 100
+    assert says in failed.stderr + failed.stdout
+    assert _site_files(failed.site) == before  # not emptied, not half-written
+    assert not list(project.glob(".site.*"))  # the failed build's folder is gone
+
+
+def test_a_build_clears_what_a_killed_build_left_behind(project: Path):
+    leftover = project / ".site.building-4242"
+    (leftover / "assets").mkdir(parents=True)
+    (leftover / "index.html").write_text("half a page", encoding="utf-8")
+    build = run_build(project)
+    assert build.returncode == 0, build.stderr
+    assert not leftover.exists() and (build.site / "index.html").is_file()
+
+
 def test_unknown_playbook_in_a_macro_fails_the_build_with_a_suggestion(project: Path):
     page = project / "docs" / "guides" / "using-the-playbooks.md"
     page.write_text(page.read_text(encoding="utf-8").replace('checklist("problem-fit"', 'checklist("problem-fits"'),
