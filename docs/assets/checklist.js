@@ -5,12 +5,14 @@
    Every control is made here: without JavaScript the page is a plain, complete checklist. */
 (function () {
   "use strict";
-  var PREFIX = "genai-playbook:v1:", FORMAT = "genai-playbook-progress", MAX = 4000, NOTE = 500,
+  // Data (ids, attribute values) is only ever a key of a Map or Set: never of a plain object, where
+  // "__proto__" or "constructor" would hit the prototype.
+  var PREFIX = "genai-playbook:v1:", FORMAT = "genai-playbook-progress", MAX = 4000, NOTE = 500, IDMAX = 129,
     ID = /^[a-z0-9]+(-[a-z0-9]+)*\/[a-z0-9]+(-[a-z0-9]+)*$/,
     memory = { // stands in for localStorage where a browser refuses it (private mode, blocked)
-      d: {}, getItem: function (k) { return k in this.d ? this.d[k] : null; },
-      setItem: function (k, v) { this.d[k] = String(v); }, removeItem: function (k) { delete this.d[k]; },
-      key: function (i) { return Object.keys(this.d)[i]; }, get length() { return Object.keys(this.d).length; }
+      d: new Map(), getItem: function (k) { return this.d.has(k) ? this.d.get(k) : null; },
+      setItem: function (k, v) { this.d.set(k, String(v)); }, removeItem: function (k) { this.d.delete(k); },
+      key: function (i) { return Array.from(this.d.keys())[i]; }, get length() { return this.d.size; }
     },
     store = memory, lists = [], rows = [];
 
@@ -21,6 +23,9 @@
   } catch (e) { store = memory; }
 
   // -- storage: every access guarded; unreadable, foreign or oversized values count as absent --
+  function isId(x) { // a global item id, and a string: RegExp.test() would read ["a/b"] as "a/b"
+    return typeof x == "string" && x.length <= IDMAX && ID.test(x);
+  }
   function clean(o) {
     return o && typeof o == "object" && typeof o.done == "boolean" ? {
       done: o.done, time: typeof o.time == "string" ? o.time.slice(0, 40) : "",
@@ -48,9 +53,8 @@
     } catch (e) { /* nothing readable */ }
     return out;
   }
-  function remove(prefix) {
-    keys(prefix).forEach(function (k) { try { store.removeItem(PREFIX + k); } catch (e) { /* ignore */ } });
-  }
+  function drop(id) { try { store.removeItem(PREFIX + id); } catch (e) { /* ignore */ } }
+  function remove(prefix) { keys(prefix).forEach(drop); }
   function state(alts) { // an item's own entry first, then those of the ids it replaces
     for (var i = 0, s; i < alts.length; i++) if ((s = read(alts[i]))) return s;
     return null;
@@ -93,10 +97,9 @@
     [].forEach.call(ol.querySelectorAll("li[data-item-id]"), function (li) {
       var id = li.getAttribute("data-item-id"), cb = li.querySelector("input.pb-item__check"),
         title = li.querySelector(".pb-item__title"), old = (li.getAttribute("data-replaces") || "").split(/\s+/), it, s;
-      if (!ID.test(id) || !cb) return;
+      if (!isId(id) || !cb) return;
       it = { L: L, li: li, id: id, cb: cb, level: li.getAttribute("data-level"),
-        text: (title || li).textContent.replace(/\s+/g, " ").trim(),
-        alts: [id].concat(old.filter(function (x) { return ID.test(x); })) };
+        text: (title || li).textContent.replace(/\s+/g, " ").trim(), alts: [id].concat(old.filter(isId)) };
       s = state(it.alts);
       it.area = h("textarea", { className: "pb-note__text", maxLength: NOTE, rows: 2, hidden: !(s && s.note),
         "aria-label": "Note on: " + it.text, oninput: function () { save(it); } });
@@ -130,11 +133,11 @@
       progress.append(L.t2, L.mbar);
     }
     ["level", "owner", "stage"].forEach(function (k) {
-      var seen = {}, opts = [h("option", { value: "", textContent: "All" })], sel;
+      var seen = new Set(), opts = [h("option", { value: "", textContent: "All" })], sel;
       L.items.forEach(function (it) {
         var v = it.li.getAttribute("data-" + k), q = it.li.querySelector(k == "level" ? ".pb-badge" : ".pb-item__" + k);
-        if (v && !seen[v]) {
-          seen[v] = 1;
+        if (v && !seen.has(v)) {
+          seen.add(v);
           opts.push(h("option", { value: v, textContent: q ? q.textContent.replace(/^[^:]*:\s*/, "") : v }));
         }
       });
@@ -196,10 +199,10 @@
       (L.must.length ? "; must items: " + done(L.must) + " of " + L.must.length : "");
   }
   function exported(L) {
-    var out = {}, items = [], k;
-    L.items.forEach(function (it) { out[it.id] = state(it.alts) || { done: false, time: "", note: "" }; });
-    keys(L.pid + "/").forEach(function (k) { var s; if (!out[k] && ID.test(k) && (s = read(k))) out[k] = s; });
-    for (k in out) items.push({ id: k, done: out[k].done, note: out[k].note, time: out[k].time });
+    var out = new Map(), items = [];
+    L.items.forEach(function (it) { out.set(it.id, state(it.alts) || { done: false, time: "", note: "" }); });
+    keys(L.pid + "/").forEach(function (k) { var s; if (!out.has(k) && isId(k) && (s = read(k))) out.set(k, s); });
+    out.forEach(function (s, k) { items.push({ id: k, done: s.done, note: s.note, time: s.time }); });
     return { format: FORMAT, version: 1, siteVersion: L.ol.getAttribute("data-site-version"),
       exported: now(), page: page(), playbooks: [L.pid], items: items };
   }
@@ -226,12 +229,12 @@
     });
     return lines.join("\n") + "\n";
   }
-  function fromReview(d) { // a review file (reviews/<id>.yaml) as the items of a progress file
+  function fromReview(d) { // a review file (reviews/<id>.yaml) as the items of a progress file; apply() checks them
     var out = [];
     if (!d || typeof d != "object" || !d.items || typeof d.items != "object" || Array.isArray(d.items)) return null;
     Object.keys(d.items).forEach(function (k) {
       var e = d.items[k], note;
-      if (!ID.test(k) || !e || typeof e != "object") return;
+      if (!e || typeof e != "object" || typeof e.status != "string") { out.push(null); return; } // apply(): invalid
       note = typeof e.note == "string" ? e.note : "";
       if (e.status == "not-applicable" || e.status == "risk-accepted") {
         note = (e.status == "not-applicable" ? "Not applicable" : "Risk accepted") +
@@ -240,7 +243,7 @@
       out.push({ id: k, done: e.status == "done", note: note.slice(0, NOTE),
         time: typeof e.done_on == "string" ? e.done_on : now() });
     });
-    return { format: FORMAT, items: out, playbooks: [] };
+    return { format: FORMAT, items: out };
   }
   function load(L, file, replace) {
     var bad = "“" + file.name + "” is not a progress or review file of this site; nothing was changed.";
@@ -250,8 +253,6 @@
         var d = null;
         try { d = fromReview(got[1].load(got[0], { schema: got[1].CORE_SCHEMA, json: true })); } catch (e) { d = null; }
         if (!d) return say(L, bad);
-        d.items = d.items.filter(function (x) { return x.id.indexOf(L.pid + "/") === 0; });
-        d.playbooks = [L.pid];
         apply(L, d, replace, file.name);
       }, function () { say(L, bad); });
       return;
@@ -263,20 +264,33 @@
       apply(L, d, replace, file.name);
     }, function () { say(L, bad); });
   }
-  function apply(L, d, replace, name) { // merge (the newer entry wins) or replace this browser's progress
-    var good, pids = new Set(), n = 0;
-    good = d.items.filter(function (x) { return x && ID.test(x.id) && clean(x) && (x.done || x.note || x.time); });
-    if (replace) { // restore: the file's playbooks lose what they had here
-      (Array.isArray(d.playbooks) ? d.playbooks : []).concat(good.map(function (x) { return x.id.split("/")[0]; }))
-        .forEach(function (p) { if (/^[a-z0-9-]+$/.test(p)) pids.add(p); });
-      pids.forEach(function (p) { remove(p + "/"); });
+  function apply(L, d, replace, name) { // merge (the newer entry wins) or replace this playbook's progress
+    // Only the ids of this page's items (and the ids they replace) are read from a file: a file can
+    // neither touch another playbook from here nor fill the storage with ids no page shows.
+    var mine = new Set(), got = new Map(), other = 0, invalid = 0, n = 0, left;
+    L.items.forEach(function (it) {
+      it.alts.forEach(function (a) { if (a.indexOf(L.pid + "/") === 0) mine.add(a); });
+    });
+    d.items.forEach(function (x) {
+      var s = x && typeof x == "object" && isId(x.id) && clean(x);
+      if (!s) invalid++;
+      else if (!mine.has(x.id)) other++;
+      else if (!got.has(x.id) || s.time >= got.get(x.id).time) got.set(x.id, s); // the file's newer entry
+    });
+    left = [other ? other + " item(s) not on this page" : "", invalid ? invalid + " invalid item(s)" : ""]
+      .filter(Boolean).join(" and ");
+    left = left ? " Left out " + left + "." : "";
+    if (!got.size) { // a replace too: a file with nothing for this page must not clear it
+      say(L, "“" + name + "” has no progress for “" + L.title + "”; nothing was changed." + left);
+      return;
     }
-    good.forEach(function (x) {
-      var s = clean(x), old = read(x.id);
-      if (replace || !old || s.time >= old.time) n += write(x.id, s); // merge: the newer entry wins
+    if (replace) mine.forEach(drop); // restore: this page's items lose what they had here, and nothing else does
+    got.forEach(function (s, id) {
+      var old = read(id);
+      if ((s.done || s.note || s.time) && (replace || !old || s.time >= old.time)) n += write(id, s);
     });
     refresh();
-    say(L, (replace ? "Restored " : "Merged ") + n + " saved item(s) from “" + name + "”.");
+    say(L, (replace ? "Restored " : "Merged ") + n + " saved item(s) from “" + name + "”." + left);
   }
   function share(L) {
     var ids = L.items.filter(function (it) { return it.done; }).map(function (it) { return it.id.split("/")[1]; }),

@@ -326,6 +326,122 @@ def test_a_bad_import_file_is_reported_and_changes_nothing(page: Page, tmp_path:
         assert ticked(page) == [SIMPLER]
 
 
+TITLE = "Is generative AI the right tool?"
+LATER = "2030-01-01T00:00:00.000Z"  # newer than any tick a test makes: a merge takes the file's entry
+
+
+def progress_file(path: Path, items: list[Any], playbooks: list[str] | None = None) -> Path:
+    path.write_text(json.dumps({"format": "genai-playbook-progress", "version": 1,
+                                "playbooks": ["problem-fit"] if playbooks is None else playbooks,
+                                "items": items}), encoding="utf-8")
+    return path
+
+
+def test_a_replace_without_a_valid_item_for_this_playbook_changes_nothing(page: Page, tmp_path: Path) -> None:
+    open_checklist(page)
+    box(page, SIMPLER).check()
+    write_note(page, METRIC, "Kept")
+    before = saved(page)
+    invalid = [{"id": STATED}, {"id": STATED, "done": "yes"}, {"id": "Problem-Fit/User", "done": True}, None, 7]
+    for name, items, left in [("invalid.json", invalid, " Left out 5 invalid item(s)."), ("empty.json", [], "")]:
+        import_file(page, "Import JSON (replace)…", progress_file(tmp_path / name, items))
+        expect(page.locator(".pb-msg")).to_have_text(
+            f"“{name}” has no progress for “{TITLE}”; nothing was changed.{left}")
+        assert saved(page) == before, name
+        assert ticked(page) == [SIMPLER]
+
+
+def test_an_import_on_a_playbook_page_leaves_other_playbooks_alone(page: Page, tmp_path: Path) -> None:
+    open_checklist(page, "ethics/bias-check/")
+    box(page, "bias-check/groups-listed").check()
+    open_checklist(page)
+    box(page, SIMPLER).check()
+    theirs = {k: v for k, v in saved(page).items() if k.startswith(PREFIX + "bias-check/")}
+    path = progress_file(tmp_path / "both.json", [
+        {"id": STATED, "done": True, "time": LATER, "note": ""},
+        {"id": "bias-check/slice-metrics", "done": True, "time": LATER, "note": "not from here"},
+    ], ["problem-fit", "bias-check"])
+    import_file(page, "Import JSON (merge)…", path)
+    expect(page.locator(".pb-msg")).to_have_text(
+        "Merged 1 saved item(s) from “both.json”. Left out 1 item(s) not on this page.")
+    assert ticked(page) == [STATED, SIMPLER]
+    import_file(page, "Import JSON (replace)…", path)
+    expect(page.locator(".pb-msg")).to_have_text(
+        "Restored 1 saved item(s) from “both.json”. Left out 1 item(s) not on this page.")
+    assert ticked(page) == [STATED]
+    assert {k: v for k, v in saved(page).items() if k.startswith(PREFIX + "bias-check/")} == theirs
+    page.goto("playbooks/")
+    expect(page.locator('tr[data-playbook-id="bias-check"] .pb-row-progress').first).to_contain_text("1 of 2 done")
+
+
+def test_an_import_with_fields_of_the_wrong_type_is_reported_and_never_throws(page: Page, tmp_path: Path) -> None:
+    open_checklist(page)
+    box(page, SIMPLER).check()
+    before = saved(page)
+    wrong = [{"id": [STATED], "done": True}, {"id": {"0": STATED}, "done": True}, {"id": None, "done": True},
+             {"id": 5, "done": True}, {"id": STATED, "done": 1}, [STATED, True]]
+    for button in ["Import JSON (replace)…", "Import JSON (merge)…"]:  # a replace used to throw
+        import_file(page, button, progress_file(tmp_path / "types.json", wrong))
+        expect(page.locator(".pb-msg")).to_have_text(
+            f"“types.json” has no progress for “{TITLE}”; nothing was changed. Left out 6 invalid item(s).")
+        assert saved(page) == before, button
+
+    (tmp_path / "types.yaml").write_text(f"items:\n  {STATED}:\n    status: [done]\n  {METRIC}: done\n",
+                                         encoding="utf-8")
+    import_file(page, "Import JSON (merge)…", tmp_path / "types.yaml")
+    expect(page.locator(".pb-msg")).to_have_text(
+        f"“types.yaml” has no progress for “{TITLE}”; nothing was changed. Left out 2 invalid item(s).")
+    assert saved(page) == before
+
+    # A time or note of the wrong type is left empty; the item itself is still read.
+    import_file(page, "Import JSON (replace)…", progress_file(
+        tmp_path / "types.json", [*wrong, {"id": METRIC, "done": True, "time": 5, "note": ["x"]}]))
+    expect(page.locator(".pb-msg")).to_have_text(
+        "Restored 1 saved item(s) from “types.json”. Left out 6 invalid item(s).")
+    assert ticked(page) == [METRIC]
+    assert saved(page) == {PREFIX + METRIC: '{"done":true,"time":""}'}
+
+
+def test_an_import_reads_only_ids_of_items_on_the_page_or_the_ids_they_replace(
+        own_site: ServedProject, new_page: Callable[..., Page], tmp_path: Path) -> None:
+    source = own_site.root / "playbook_data" / "strategy" / "problem-fit.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "  - id: success-metric-set\n", "  - id: success-metric-agreed\n    replaces: [success-metric-set]\n"),
+        encoding="utf-8")
+    own_site.rebuild()
+    page = new_page(own_site.url)
+    open_checklist(page)
+    path = progress_file(tmp_path / "ids.json", [
+        {"id": METRIC, "done": True, "time": LATER + "9" * 100, "note": "n" * 600},  # the id the new item replaces
+        {"id": "problem-fit/" + "a" * 900_000, "done": True},  # longer than any id may be
+        {"id": "problem-fit/" + "a" * 117, "done": True},  # 129 characters: an id, but of no item here
+        {"id": "problem-fit/no-such-item", "done": True, "time": LATER},
+    ])
+    import_file(page, "Import JSON (merge)…", path)
+    expect(page.locator(".pb-msg")).to_have_text(
+        "Merged 1 saved item(s) from “ids.json”. Left out 2 item(s) not on this page and 1 invalid item(s).")
+    assert ticked(page) == ["problem-fit/success-metric-agreed"]
+    entry = json.loads(saved(page).pop(PREFIX + METRIC))
+    assert entry == {"done": True, "time": (LATER + "9" * 100)[:40], "note": "n" * 500}
+    assert saved(page).keys() == {PREFIX + METRIC}
+
+
+def test_attribute_values_that_name_object_properties_still_get_a_filter_option(page: Page) -> None:
+    """Values from the page are keys of a Set, never of a plain object, where "constructor" or
+    "__proto__" would look already seen."""
+    def rename(route: Any) -> None:
+        html = route.fetch().text().replace('data-owner="product-manager"', 'data-owner="constructor"')
+        route.fulfill(body=html.replace('data-owner="engineering"', 'data-owner="__proto__"'),
+                      content_type="text/html; charset=utf-8")
+
+    page.route(f"**/{PAGE}", rename)
+    open_checklist(page)
+    owner = page.locator(".pb-filters").get_by_label("Owner")
+    assert owner.locator("option").evaluate_all("els => els.map(e => e.value)") == ["", "constructor", "__proto__"]
+    owner.select_option("__proto__")
+    assert shown(page) == [SIMPLER]
+
+
 def test_markdown_export_is_a_task_list_with_ids_and_notes(page: Page) -> None:
     open_checklist(page)
     box(page, STATED).check()
