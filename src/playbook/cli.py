@@ -27,7 +27,7 @@ from . import review as reviews
 from . import stale as review
 from .export import FORMATS
 from .load import DEFAULT_ROOT, FRAMEWORKS_DIR, Checked, build, check_library
-from .problems import Problem, did_you_mean
+from .problems import Problem, did_you_mean, place
 from .source import read_source
 from .validate import ID, check_playbooks, schema_dir
 from .vocab import CATEGORIES, ROLES
@@ -293,7 +293,7 @@ def find_root(paths: Sequence[Path]) -> Path:
 
 
 def _within(problem: Problem, targets: Sequence[Path]) -> bool:
-    path = problem.path.resolve()
+    path = place(problem.path)
     return any(path == t or t in path.parents for t in targets)
 
 
@@ -315,7 +315,7 @@ def _validate(args: argparse.Namespace) -> int:
         root = _library_root(args.root or folder.parent / DEFAULT_ROOT.name)
     checked = check_library(root)
     problems = list(checked.problems)
-    targets = [p.resolve() for p in data_paths]
+    targets = [place(p) for p in data_paths]
     outside = [p for p in data_paths if p.is_file() and root.resolve() not in p.resolve().parents]
     if outside:  # files outside the library: check them against it without adding them to it
         sources = [read_source(p) for p in outside]
@@ -338,7 +338,7 @@ def _validate(args: argparse.Namespace) -> int:
     for problem in sorted(set(problems)):
         print(_format(problem, args.format), file=sys.stderr)
     count = len(checked.playbooks) if not targets and not review_paths else len(
-        [s for s in checked.playbooks if any(s.path.resolve() == t or t in s.path.resolve().parents
+        [s for s in checked.playbooks if any(place(s.path) == t or t in place(s.path).parents
                                              for t in targets)] + outside)
     what = " and ".join(([f"{count} playbook file(s)"] if data_paths or not review_paths else [])
                         + ([f"{len(files)} review(s)"] if files else []))

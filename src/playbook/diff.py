@@ -109,7 +109,7 @@ def _extract(archive: bytes, prefix: str, target: Path) -> None:
 
 
 def _read(folder: Path, label: str, display: str) -> Snapshot:
-    playbook_paths, _frameworks, _problems = discover(folder)
+    playbook_paths = discover(folder).playbooks
     playbooks: dict[str, dict[str, Any]] = {}
     paths: dict[str, str] = {}
     unreadable: list[str] = []

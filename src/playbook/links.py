@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import __version__
 from .load import discover
-from .problems import Problem
+from .problems import Problem, place
 from .source import JsonPath, Source, read_source
 
 DEFAULT_TIMEOUT = 10.0
@@ -62,12 +62,13 @@ class Outcome:
 
 def citations(root: Path, paths: Iterable[Path] = ()) -> tuple[list[Citation], list[Problem]]:
     """Every checkable address under `root` (or in `paths` only), and problems reading the files."""
-    playbooks, frameworks, problems = discover(root)
-    chosen = [p.resolve() for p in paths]
+    files = discover(root)
+    playbooks, frameworks, problems = files.playbooks, files.frameworks, files.problems
+    chosen = [place(p) for p in paths]
 
     def wanted(path: Path) -> bool:
-        resolved = path.resolve()
-        return not chosen or any(resolved == c or c in resolved.parents for c in chosen)
+        where = place(path)
+        return not chosen or any(where == c or c in where.parents for c in chosen)
 
     found: list[Citation] = []
     for path in playbooks + frameworks:

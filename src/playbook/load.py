@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,24 +30,104 @@ class Checked:
     traits: Source | None = None  # traits.yaml; None when the library has none (no traits defined)
 
 
-def discover(root: Path) -> tuple[list[Path], list[Path], list[Problem]]:
-    """Playbook files (`<category>/<id>.yaml`) and framework registries (`frameworks/*.yaml`)."""
+@dataclass(frozen=True, kw_only=True)
+class Files:
+    """The files of a library folder by role, and a problem for every entry that has none."""
+
+    playbooks: list[Path]
+    frameworks: list[Path]
+    traits: Path | None  # traits.yaml at the root; None when there is none
+    problems: list[Problem]
+
+
+def discover(root: Path) -> Files:
+    """Playbook files (`<category>/<id>.yaml`), framework registries (`frameworks/<id>.yaml`) and
+    `traits.yaml`. Every other entry is reported, never skipped in silence (only hidden names,
+    starting with '.', are left alone), and no link is followed out of the library: a link is read
+    only when it resolves to a file inside it, and a link outside is refused without reading it."""
     playbooks: list[Path] = []
     frameworks: list[Path] = []
+    traits: Path | None = None
     problems: list[Problem] = []
+
+    def report(path: Path, message: str) -> None:
+        problems.append(Problem(path=path, line=1, column=1, json_path="$", message=message))
+
     if not root.is_dir():
-        problems.append(Problem(path=root, line=1, column=1, json_path="$",
-                                message="library folder not found; expected a folder such as playbook_data/"))
-        return playbooks, frameworks, problems
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        target = frameworks if folder.name == FRAMEWORKS_DIR else playbooks
-        for path in sorted(folder.iterdir()):
-            if path.suffix == ".yaml" and path.is_file():
-                target.append(path)
-            elif path.suffix == ".yml":
-                problems.append(Problem(path=path, line=1, column=1, json_path="$",
-                                        message="data files end in .yaml; rename the file"))
-    return playbooks, frameworks, problems
+        report(root, "library folder not found; expected a folder such as playbook_data/")
+        return Files(playbooks=playbooks, frameworks=frameworks, traits=traits, problems=problems)
+    inside = root.resolve()
+    for entry in _entries(root):
+        kind = _kind(entry, inside)
+        if kind not in ("dir", "file"):
+            report(entry, kind)
+        elif kind == "dir":
+            target = frameworks if entry.name == FRAMEWORKS_DIR else playbooks
+            what = "framework registries" if entry.name == FRAMEWORKS_DIR else "playbooks"
+            for path in _entries(entry):
+                kind = _kind(path, inside)
+                if kind == "file" and path.suffix == ".yaml":
+                    target.append(path)
+                elif kind == "file" and path.suffix.lower() in (".yaml", ".yml"):
+                    report(path, "data files end in .yaml; rename the file" if path.suffix == ".yml" else
+                           f"data files end in .yaml, in lower case; rename the file to '{path.stem}.yaml'")
+                elif kind == "file":
+                    report(path, f"is not a data file: only <id>.yaml files belong in {entry.name}/, so it would "
+                                 "never be read; move it out of the library")
+                elif kind == "dir":
+                    report(path, f"is a folder inside {entry.name}/, which is never read: {what} are read from "
+                                 f"{entry.name}/<id>.yaml only; move its files up a level")
+                else:
+                    report(path, kind)
+        elif entry.name == TRAITS_FILE:
+            traits = entry
+        elif entry.suffix.lower() in (".yaml", ".yml"):
+            report(entry, f"is at the library's root, where only {TRAITS_FILE} is read: a playbook goes in its "
+                          f"category's folder (<category>/<id>.yaml), a framework registry in {FRAMEWORKS_DIR}/")
+        else:
+            report(entry, f"is not a library file: the library's root holds category folders, {FRAMEWORKS_DIR}/ "
+                          f"and {TRAITS_FILE}, so it would never be read; move it out of the library")
+    return Files(playbooks=playbooks, frameworks=frameworks, traits=traits, problems=problems)
+
+
+def _entries(folder: Path) -> list[Path]:
+    """The folder's entries in name order, without hidden ones."""
+    try:
+        return sorted(Path(entry.path) for entry in os.scandir(folder) if not entry.name.startswith("."))
+    except OSError:
+        return []
+
+
+def _kind(path: Path, inside: Path) -> str:
+    """'file' or 'dir' for an entry the library may read; otherwise why it may not (a message).
+
+    Links are resolved without reading their target: a link leaving the library is refused
+    before anything is opened, so its target's content can neither be published nor echoed
+    in an error message."""
+    try:
+        mode = path.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            try:
+                target = path.resolve(strict=True)
+            except FileNotFoundError:
+                return "is a link to nothing (its target does not exist); remove the link or restore its target"
+            except (RuntimeError, OSError) as error:
+                if isinstance(error, RuntimeError) or getattr(error, "errno", None) == errno.ELOOP:
+                    return "is a link that leads back to itself (a loop); remove the link"
+                raise
+            if target != inside and inside not in target.parents:
+                return ("is a link to a place outside the library, which is never read; put the file itself in "
+                        "the library instead")
+            mode = target.stat().st_mode
+            if stat.S_ISDIR(mode):
+                return "is a link to a folder; the library reads real folders only: move the folder here instead"
+    except OSError as error:
+        return f"cannot be read: {error.strerror or error}"
+    if stat.S_ISDIR(mode):
+        return "dir"
+    if stat.S_ISREG(mode):
+        return "file"
+    return "is not a regular file (a pipe, socket or device), so it is never read; remove it"
 
 
 def check_library(root: Path = DEFAULT_ROOT) -> Checked:
@@ -54,10 +137,11 @@ def check_library(root: Path = DEFAULT_ROOT) -> Checked:
 
 
 def _check_library(root: Path) -> Checked:
-    playbook_paths, framework_paths, problems = discover(root)
-    playbooks = tuple(read_source(p) for p in playbook_paths)
-    frameworks = tuple(read_source(p) for p in framework_paths)
-    traits = read_source(root / TRAITS_FILE) if (root / TRAITS_FILE).is_file() else None
+    files = discover(root)
+    problems = files.problems
+    playbooks = tuple(read_source(p) for p in files.playbooks)
+    frameworks = tuple(read_source(p) for p in files.frameworks)
+    traits = read_source(files.traits) if files.traits is not None else None
     problems.extend(check_playbooks(list(playbooks), list(frameworks), traits))
     return Checked(root=root, playbooks=playbooks, frameworks=frameworks, traits=traits,
                    problems=tuple(sorted(set(problems))))
@@ -104,11 +188,19 @@ _built: dict[str, tuple[Checked, Library]] = {}
 
 
 def _signature(root: Path) -> tuple:
+    """Every entry under `root` with its type, time and size, links included (their own, and their
+    target's when it exists); never follows a link into a folder, never raises."""
     stats = []
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".yaml", ".yml"):
-            stat = path.stat()
-            stats.append((str(path), stat.st_mtime_ns, stat.st_size))
+    for folder, folders, names in os.walk(root):
+        folders.sort()
+        for name in sorted(names + folders):
+            path = os.path.join(folder, name)
+            try:
+                own = os.lstat(path)
+                target = os.stat(path) if stat.S_ISLNK(own.st_mode) else own
+                stats.append((path, own.st_mode, own.st_mtime_ns, target.st_mtime_ns, target.st_size))
+            except OSError:
+                stats.append((path, None))
     return tuple(stats)
 
 

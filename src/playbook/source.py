@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,12 @@ _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TYPED_START = frozenset("0123456789+-.~nNtTfF")  # first characters of _NULL, _BOOL, _INT, _FLOAT
+MAX_DIGITS = 100  # no field holds a number anywhere near this long; Python refuses ints past 4,300 digits
+# Characters a text field never needs and that do harm when shown: C0 and C1 controls (other than
+# tab and line breaks; they reach a file only through escapes such as "\0") and the bidirectional
+# embedding, override and isolate controls that make text display in another order than it reads
+# (the "Trojan Source" characters code hosts flag).
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def json_path(path: JsonPath) -> str:
@@ -93,6 +100,29 @@ def _pos(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
+def _hidden_character(value: str) -> str | None:
+    """The message for the first control or bidi character in a scalar, or None."""
+    found = _HIDDEN.search(value)
+    if found is None:
+        return None
+    char = found.group()
+    where = f"character {found.start() + 1:,} of this value"
+    if "\u202a" <= char <= "\u2069":
+        return (f"text holds U+{ord(char):04X} {unicodedata.name(char)} at {where}: an invisible character "
+                "that makes text display in a different order than it reads, which can hide what it says; "
+                "remove it")
+    return (f"text holds the control character U+{ord(char):04X} at {where} (written as an escape such as "
+            "\"\\0\" or \"\\x07\"); it cannot be shown or printed: remove it")
+
+
+def _number(value: str, line: int, column: int, kind: type) -> Any:
+    digits = sum(c.isdigit() for c in value)
+    if digits > MAX_DIGITS:
+        raise _Stop(line, column, f"a number of {digits:,} digits is longer than any field takes (at most "
+                                  f"{MAX_DIGITS}); if it is text, put it in quotes")
+    return kind(value)
+
+
 def _scalar(event: yaml.ScalarEvent) -> Any:
     value = event.value
     if event.tag not in (None, "!"):
@@ -106,9 +136,9 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     if value in _BOOL:
         return _BOOL[value]
     if _INT.match(value):
-        return int(value)
+        return _number(value, *_pos(event.start_mark), int)
     if _FLOAT.match(value) and any(c.isdigit() for c in value):
-        return float(value)
+        return _number(value, *_pos(event.start_mark), float)
     return value
 
 
@@ -119,9 +149,9 @@ def _tagged_scalar(event: yaml.ScalarEvent) -> Any:
         if tag == f"{_CORE}str":
             return value
         if tag == f"{_CORE}int":
-            return int(value)
+            return _number(value, line, column, int)
         if tag == f"{_CORE}float":
-            return float(value)
+            return _number(value, line, column, float)
         if tag == f"{_CORE}bool" and value in _BOOL:
             return _BOOL[value]
         if tag == f"{_CORE}null" and _NULL.match(value):
@@ -149,6 +179,9 @@ def _decode(path: Path, raw: bytes, size: int | None = None) -> tuple[str | None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, problem(1, 1, "file is saved as UTF-16 (it starts with a UTF-16 byte-order mark); "
                                    "save it as UTF-8")
+    if _looks_like_utf16(raw):
+        return None, problem(1, 1, "file is saved as UTF-16 without a byte-order mark (every other byte is "
+                                   "zero); save it as UTF-8")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -160,6 +193,15 @@ def _decode(path: Path, raw: bytes, size: int | None = None) -> tuple[str | None
     if not text.strip():
         return None, problem(1, 1, "file is empty; expected a mapping of fields (see `playbook new`)")
     return text, None
+
+
+def _looks_like_utf16(raw: bytes) -> bool:
+    """Text in UTF-16 has a zero in every other byte while it stays in ASCII; UTF-8 text has none."""
+    head = raw[:64]
+    if len(head) < 4 or b"\x00" not in head:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return even.count(0) * 2 >= len(even) and 0 not in odd or odd.count(0) * 2 >= len(odd) and 0 not in even
 
 
 def read_source(path: Path) -> Source:
@@ -181,12 +223,13 @@ def read_source(path: Path) -> Source:
 def parse_text(path: Path, text: str) -> Source:
     values: dict[JsonPath, tuple[int, int]] = {}
     keys: dict[JsonPath, tuple[int, int]] = {}
+    found: list[tuple[JsonPath, int, int, str]] = []  # problems found while reading; the reading goes on
     try:
-        data, duplicates = _build(text, values, keys)
+        data = _build(text, values, keys, found)
     except _Stop as stop:
-        return Source(path=path, data=None, values=values, keys=keys, problems=(
-            Problem(path=path, line=stop.line, column=stop.column, json_path=json_path(stop.path),
-                    message=stop.message),))
+        return Source(path=path, data=None, values=values, keys=keys, problems=tuple(
+            Problem(path=path, line=line, column=column, json_path=json_path(p), message=message)
+            for p, line, column, message in [*found, (stop.path, stop.line, stop.column, stop.message)]))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         if "end of stream" in str(getattr(error, "problem", "")) and getattr(error, "context_mark", None):
@@ -201,7 +244,7 @@ def parse_text(path: Path, text: str) -> Source:
                     message=_syntax_message(error, text, line)),))
     problems = tuple(
         Problem(path=path, line=line, column=column, json_path=json_path(p), message=message)
-        for p, line, column, message in duplicates
+        for p, line, column, message in found
     )
     return Source(path=path, data=data, values=values, keys=keys, problems=problems)
 
@@ -266,13 +309,13 @@ def _syntax_message(error: yaml.YAMLError, text: str, line: int) -> str:
     return message
 
 
-def _build(text: str, values: dict, keys: dict) -> tuple[Any, list]:
-    """Turn libyaml events into plain data, iteratively, recording positions."""
+def _build(text: str, values: dict, keys: dict, problems: list[tuple[JsonPath, int, int, str]]) -> Any:
+    """Turn libyaml events into plain data, iteratively, recording positions and the problems
+    that do not stop the reading (duplicate keys, hidden characters)."""
     loader = _Loader(text)
-    duplicates: list[tuple[JsonPath, int, int, str]] = []
     anchors: dict[str, tuple[Any, int]] = {}
-    # Each open container:
-    # [kind, value, path, pending_key, anchor, nodes, first_key_positions, start, discard_value]
+    # Each open container: [kind, value, path, pending_key, anchor, nodes, first_key_positions, start,
+    # discard_value (the pending key is a duplicate), discarded (inside a duplicate key's value)]
     stack: list[list[Any]] = []
     nodes = 0
     documents = 0
@@ -289,6 +332,11 @@ def _build(text: str, values: dict, keys: dict) -> tuple[Any, list]:
         if not stack:
             return ()
         return stack[-1][2] if stack[-1][0] == "map" and stack[-1][3] is _NO_KEY else path_of_child()
+
+    def recording() -> bool:
+        """Whether positions of the node being read are kept: not inside a duplicate key's value,
+        which is dropped, so that problems with the kept value point at the kept value."""
+        return not stack or not (stack[-1][8] or stack[-1][9])
 
     def attach(value: Any, size: int, start: tuple[int, int]) -> None:
         nonlocal root
@@ -307,14 +355,15 @@ def _build(text: str, values: dict, keys: dict) -> tuple[Any, list]:
                                                          if isinstance(value, bool) else str(value))
             if key in top[6]:
                 first_line = top[6][key][0]
-                duplicates.append((top[2] + (key,), start[0], start[1],
+                problems.append((top[2] + (key,), start[0], start[1],
                                    f"duplicate key '{key}' (first defined at line {first_line}); "
                                    "YAML would keep only the last one: remove or merge one of them"))
                 top[3] = key
                 top[8] = True
             else:
                 top[6][key] = start
-                keys[top[2] + (key,)] = start
+                if not top[9]:
+                    keys[top[2] + (key,)] = start
                 top[3] = key
         else:
             if not top[8]:
@@ -347,7 +396,9 @@ def _build(text: str, values: dict, keys: dict) -> tuple[Any, list]:
                     stop.path = path_here()
                     raise
                 in_key = bool(stack) and stack[-1][0] == "map" and stack[-1][3] is _NO_KEY
-                if not in_key:
+                if isinstance(value, str) and (hidden := _hidden_character(value)) is not None:
+                    problems.append((path_here(), start[0], start[1], hidden))
+                if not in_key and recording():
                     values[path_of_child() if stack else ()] = start
                 if event.anchor is not None:
                     anchors[event.anchor] = (value, 1)
@@ -370,7 +421,7 @@ def _build(text: str, values: dict, keys: dict) -> tuple[Any, list]:
                 value, size = anchors[event.anchor]
                 count(size, start)
                 in_key = bool(stack) and stack[-1][0] == "map" and stack[-1][3] is _NO_KEY
-                if not in_key:
+                if not in_key and recording():
                     values[path_of_child() if stack else ()] = start
                 attach(value, size, start)
                 continue
@@ -386,19 +437,22 @@ def _build(text: str, values: dict, keys: dict) -> tuple[Any, list]:
                     raise _Stop(*start, f"nested deeper than {MAX_DEPTH} levels; playbook files are at most a few "
                                         "levels deep", path_of_child())
                 path = path_of_child() if stack else ()
-                values[path] = start
+                discarded = not recording()
+                if not discarded:
+                    values[path] = start
                 kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
-                stack.append([kind, {} if kind == "map" else [], path, _NO_KEY, event.anchor, 1, {}, start, False])
+                stack.append([kind, {} if kind == "map" else [], path, _NO_KEY, event.anchor, 1, {}, start, False,
+                              discarded])
                 continue
             if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                kind, value, _path, _key, anchor, size, _seen, begin, _discard = stack.pop()
+                kind, value, _path, _key, anchor, size, _seen, begin, _discard, _discarded = stack.pop()
                 if anchor is not None:
                     anchors[anchor] = (value, size)
                 attach(value, size, begin)
                 continue
     finally:
         loader.dispose()
-    return root, duplicates
+    return root
 
 
 class _Marker:
