@@ -11,6 +11,7 @@ Each case's result is also printed in the table at the end of the run (tests/cor
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -51,11 +52,48 @@ def _very_long_key(root: Path) -> None:
     (root / "strategy" / "launch-plan.yaml").write_text(text, encoding="utf-8")
 
 
-GENERATED = {"over-size-limit": _over_size_limit, "very-long-line": _very_long_line, "very-long-key": _very_long_key}
+def _links_outside(root: Path) -> None:
+    """Links that leave the library: to a file and to a folder beside it. Neither is read, so the
+    file's text can appear in no message and on no page."""
+    secret = root.parent / "outside.yaml"
+    secret.write_text("id: outside\ntitle: SECRET-TEXT-FROM-OUTSIDE\n", encoding="utf-8")
+    (root / "strategy" / "launch-plan.yaml").symlink_to(secret)
+    (root / "frameworks" / "more").symlink_to(root.parent, target_is_directory=True)
 
 
-def _library_with(tmp_path: Path, *overlays: Path) -> Path:
-    root = tmp_path / "library"
+def _links_broken(root: Path) -> None:
+    """A link to nothing, a link to itself, and a link to a folder inside the library."""
+    (root / "strategy" / "gone.yaml").symlink_to("never-written.yaml")
+    (root / "strategy" / "loop.yaml").symlink_to("loop.yaml")
+    (root / "ethics-too").symlink_to("ethics", target_is_directory=True)
+
+
+def _not_a_file(root: Path) -> None:
+    """A named pipe named like a playbook: opening it would wait for a writer forever."""
+    os.mkfifo(root / "strategy" / "launch-plan.yaml")
+
+
+def _over_the_size_limits(root: Path) -> None:
+    """Lists and text past their natural sizes: 90,000 tags, 101 items, 4,000 '[' in one field."""
+    tags = "".join(f"  - t{n}\n" for n in range(90_000))  # 0.8 MB: under the file size limit
+    (root / "strategy" / "launch-plan.yaml").write_text(
+        _HEAD.replace("items:\n", "tags:\n" + tags + "items:\n") + "  - id: rollout-staged\n    text: Roll out.\n",
+        encoding="utf-8")
+    items = "".join(f"  - id: item-{n}\n    text: Check part {n}.\n" for n in range(101))
+    (root / "strategy" / "launch-steps.yaml").write_text(_HEAD.replace("launch-plan", "launch-steps") + items,
+                                                         encoding="utf-8")
+    (root / "strategy" / "launch-notes.yaml").write_text(
+        _HEAD.replace("launch-plan", "launch-notes") + "  - id: rollout-staged\n    text: Roll out first.\n"
+        "    why: '" + "[" * 4_000 + "'\n", encoding="utf-8")
+
+
+GENERATED = {"over-size-limit": _over_size_limit, "very-long-line": _very_long_line, "very-long-key": _very_long_key,
+             "links-outside": _links_outside, "links-broken": _links_broken, "not-a-file": _not_a_file,
+             "over-the-size-limits": _over_the_size_limits}
+
+
+def _library_with(tmp_path: Path, *overlays: Path, name: str = "library") -> Path:
+    root = tmp_path / name
     shutil.copytree(FIXTURE_LIBRARY, root)
     for overlay in overlays:
         if overlay.is_dir():
@@ -128,9 +166,12 @@ BUILD_TIMEOUT_S = 120
 BUILD_MEMORY_BYTES = 2 * 1024**3
 
 # One case per way input can hurt a build (each build takes a second or more): memory through alias
-# expansion, file size, nesting depth, code execution through YAML tags, syntax, and a file-level rule.
+# expansion, file size, nesting depth, code execution through YAML tags, syntax, a file-level rule,
+# links out of the library or to nothing, a pipe, files the build would skip, and sizes that would
+# make the build's cost explode.
 BUILT_CASES = ["alias-bomb-mapping", "over-size-limit", "deeply-nested", "python-name-tag",
-               "syntax-unclosed-bracket", "unsafe-link-tricks"]
+               "syntax-unclosed-bracket", "unsafe-link-tricks", "links-outside", "links-broken", "not-a-file",
+               "misplaced-files", "over-the-size-limits", "huge-integer"]
 
 
 def _limit_memory() -> None:  # runs in the child between fork and exec
@@ -158,12 +199,15 @@ def limited_builds(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bad_input_fails_the_build_cleanly_with_the_same_problems(name: str, tmp_path: Path, limited_builds,
                                                                   corpus_record):
     case = EXAMPLES / "invalid" / name
-    project = make_project(tmp_path / "project", library=_library_with(tmp_path, case))
+    project = make_project(tmp_path / "project")
+    shutil.rmtree(project / "playbook_data")  # written in place: a copy would follow the cases' links
+    _library_with(project, case, name="playbook_data")
     build = run_build(project)
     corpus_record(name, build_exit_code=build.returncode)
     output = build.stdout + build.stderr
     assert build.returncode == 1, output
     assert "Traceback" not in output
+    assert "SECRET-TEXT-FROM-OUTSIDE" not in output  # links-outside: the file is never read
     expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert f"{len(expected)} problem(s) in the playbook data:" in build.stderr
     for line in expected:

@@ -50,8 +50,9 @@ def test_schema_page_explains_form_and_limits_from_the_schema():
     assert ":   **Required.** one of `must`, `should`, `could`." not in page  # level is optional
     assert ":   Optional. one of `must`, `should`, `could`." in page
     assert ":   Optional. a whole number; from 1 to 1095." in page
-    assert ":   **Required.** a list of [items](#playbook-item); at least 1 entry." in page
-    assert ":   **Required.** a list of [entries](#framework-entries); at least 1 entry." in page
+    assert ":   **Required.** a list of [items](#playbook-item); 1 to 100 entries." in page
+    assert ":   **Required.** a list of [entries](#framework-entries); 1 to 1,000 entries." in page
+    assert ":   Optional. a list of [links](#playbook-link); at most 30 entries." in page
 
 
 def test_schema_prose_is_shown_literally_not_as_html():

@@ -33,6 +33,12 @@ class _NoRawHtml(Extension):
         md.inlinePatterns.deregister("html")
 
 
+# Python-Markdown looks for the end of a link from every '[' it meets, so its time grows with the
+# square of their number (4,000 of them: two seconds). A field holds a few links; past this many
+# brackets it is not Markdown worth parsing, and validation reports it. Shown as plain text here.
+MAX_BRACKETS = 40
+
+
 @lru_cache(maxsize=1)
 def _parser() -> markdown.Markdown:
     return markdown.Markdown(extensions=[_NoRawHtml(), "sane_lists"], output_format="html")
@@ -50,6 +56,9 @@ def block(text: str | None) -> Markup:
         return Markup("")
     if not _MARKDOWN_HINT.search(text):
         return Markup("<p>" + html.escape(text.strip(), quote=False) + "</p>")
+    if text.count("[") > MAX_BRACKETS:
+        return Markup("".join(f"<p>{html.escape(part.strip(), quote=False)}</p>"
+                              for part in re.split(r"\n\s*\n", text) if part.strip()))
     parser = _parser()
     parser.reset()
     return Markup(_sanitise(parser.convert(text)))

@@ -233,8 +233,13 @@ def _limits(node: dict[str, Any]) -> list[str]:
         parts.append(f"at least {low}")
     elif high is not None:
         parts.append(f"at most {high}")
-    if node.get("minItems"):
-        parts.append(f"at least {node['minItems']} {'entry' if node['minItems'] == 1 else 'entries'}")
+    low, high = node.get("minItems"), node.get("maxItems") or node.get("maxProperties")
+    if low and high:
+        parts.append(f"{low:,} to {high:,} entries")
+    elif low:
+        parts.append(f"at least {low} {'entry' if low == 1 else 'entries'}")
+    elif high:
+        parts.append(f"at most {high:,} entries")
     if node.get("uniqueItems"):
         parts.append("no entry twice")
     return parts
@@ -276,6 +281,57 @@ def schema_page() -> str:
                     lines += ["", f"    {_text(field.description)}"]
                 lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+# -- limits ----------------------------------------------------------------------------------------
+
+
+def limits() -> list[tuple[str, str, str]]:
+    """Every size limit on data, as (what, limit, who checks it): the reader's, the validator's and
+    each list and mapping limit of the schemas, so the Security page cannot drift from the code."""
+    from . import markup, problems, source  # the reader and checks, not needed by the pages above
+
+    rows = [
+        ("A data file", f"{source.MAX_BYTES:,} bytes", "reader, before parsing"),
+        ("Values in one file, each alias counted in full", f"{source.MAX_NODES:,}", "reader"),
+        ("Nesting", f"{source.MAX_DEPTH} levels", "reader, without recursion"),
+        ("A key", "1,024 characters", "YAML itself"),
+        ("Digits in a number", f"{source.MAX_DIGITS}", "reader"),
+        ("'[' in one Markdown field (each link takes one)", f"{markup.MAX_BRACKETS}", "validation, and the renderer"),
+        ("'Did you mean' suggestions", f"{problems.HINT_BUDGET:,} ids compared per run; later problems are "
+                                       "reported without one", "validation"),
+    ]
+    for name in SCHEMA_NAMES:
+        root = schema(name)
+        definitions = root.get("definitions", {})
+        for key, what in (("kebabId", "An id"), ("line", "A one-line text (titles, the checklist sentence)"),
+                          ("text", "A paragraph field (summary, intro, why, how)")):
+            high = definitions.get(key, {}).get("maxLength")
+            if high and name == "playbook":
+                rows.append((what, f"{high:,} characters", "schema"))
+        for section in sections(name):
+            for field in section.fields:
+                node = field.node
+                values = node.get("additionalProperties") if isinstance(node.get("additionalProperties"), dict) else {}
+                for limit in ("maxItems", "maxProperties"):
+                    if node.get(limit):
+                        rows.append((f"{_DOCUMENT_TITLES.get(name, name)}: {_where(section.where, field.name)}",
+                                     f"{node[limit]:,} entries", "schema"))
+                if values.get("maxItems"):
+                    rows.append((f"{_DOCUMENT_TITLES.get(name, name)}: each list in {_where(section.where, field.name)}",
+                                 f"{values['maxItems']:,} entries", "schema"))
+    return rows
+
+
+def _where(where: str, name: str) -> str:
+    return _code(f"{where}.{name}".removeprefix("$.").replace("['<key>']", "[…]"))
+
+
+def limits_table() -> str:
+    """The limits as a Markdown table."""
+    lines = ["| What | Limit | Checked by |", "| --- | --- | --- |"]
+    lines += [f"| {what} | {limit} | {by} |" for what, limit, by in limits()]
+    return "\n".join(lines) + "\n"
 
 
 # -- the command-line reference -------------------------------------------------------------------

@@ -29,10 +29,10 @@ import yaml
 from . import __version__
 from . import plan as planning
 from .model import Item, Library
-from .problems import Problem, did_you_mean
+from .problems import Hints, Problem
 from .source import Source, read_source
 from .validate import _schema_problems
-from .vocab import LEVELS, ROLES, STAGES
+from .vocab import LEVELS, RESERVED_REVIEW_IDS, ROLES, STAGES
 
 REVIEWS_DIR = "reviews"  # beside the library folder: <repository>/reviews/<id>.yaml
 STATUSES = ("open", "done", "not-applicable", "risk-accepted")
@@ -138,6 +138,7 @@ def check_reviews(paths: Iterable[Path], library: Library) -> tuple[list[Source]
     for global_id in all_ids:
         by_playbook.setdefault(global_id.split("/")[0], []).append(global_id)
     renamed, traits = _renamed(library), [t.id for t in library.traits]
+    hints = Hints()
     for path in paths:
         source = read_source(path)
         sources.append(source)
@@ -147,14 +148,17 @@ def check_reviews(paths: Iterable[Path], library: Library) -> tuple[list[Source]
         schema = list(_schema_problems(source, "review"))
         problems.extend(schema)
         if isinstance(source.data, dict):
-            problems.extend(_cross_checks(source, traits, all_ids, by_playbook, renamed))
+            problems.extend(_cross_checks(source, traits, all_ids, by_playbook, renamed, hints))
     return sources, problems
 
 
 def _cross_checks(source: Source, traits: list[str], all_ids: list[str], by_playbook: dict[str, list[str]],
-                  renamed: Mapping[str, str]) -> Iterable[Problem]:
+                  renamed: Mapping[str, str], hints: Hints) -> Iterable[Problem]:
     data = source.data
     review_id = data.get("id")
+    if isinstance(review_id, str) and review_id in RESERVED_REVIEW_IDS:
+        yield source.problem(("id",), f"id '{review_id}' is taken by the site: it names "
+                                      f"{RESERVED_REVIEW_IDS[review_id]}; choose another id")
     if isinstance(review_id, str) and review_id != source.path.stem:
         yield source.problem(("id",), f"review id '{review_id}' does not match the file name "
                                       f"'{source.path.name}'; rename the file or set 'id: {source.path.stem}'")
@@ -162,7 +166,7 @@ def _cross_checks(source: Source, traits: list[str], all_ids: list[str], by_play
     if isinstance(answers, dict):
         for trait in answers:
             if isinstance(trait, str) and trait not in traits:
-                hint = did_you_mean(trait, traits) or (f" Known traits: {', '.join(traits)}." if traits else "")
+                hint = hints(trait, traits) or (f" Known traits: {', '.join(traits)}." if traits else "")
                 yield source.problem(("answers", trait), f"unknown trait '{trait}'.{hint}", key=True)
     items = data.get("items")
     if not isinstance(items, dict):
@@ -178,7 +182,7 @@ def _cross_checks(source: Source, traits: list[str], all_ids: list[str], by_play
         if now is None:
             if not GLOBAL_ID.fullmatch(item_id):
                 continue  # the schema reported how to write an id
-            yield source.problem(("items", item_id), f"unknown item '{item_id}'.{_suggest(item_id, by_playbook)}",
+            yield source.problem(("items", item_id), f"unknown item '{item_id}'.{_suggest(item_id, by_playbook, hints)}",
                                  key=True)
             continue
         if now in first:
@@ -190,13 +194,12 @@ def _cross_checks(source: Source, traits: list[str], all_ids: list[str], by_play
         first[now] = item_id
 
 
-def _suggest(item_id: str, by_playbook: Mapping[str, list[str]]) -> str:
-    """A did-you-mean among the playbook's own items, or with the nearest playbook's id: short lists,
-    so the cost stays linear in the review."""
+def _suggest(item_id: str, by_playbook: Mapping[str, list[str]], hints: Hints) -> str:
+    """A did-you-mean among the playbook's own items, or with the nearest playbook's id."""
     playbook, _, item = item_id.partition("/")
     if playbook in by_playbook:
-        return did_you_mean(item_id, by_playbook[playbook])
-    near = did_you_mean(playbook, by_playbook)
+        return hints(item_id, by_playbook[playbook])
+    near = hints(playbook, by_playbook)
     if not near:
         return ""
     other = near.split("'")[1]

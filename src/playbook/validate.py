@@ -18,8 +18,11 @@ try:  # compiles the schema to Python: a validity check about 20 times faster th
 except ImportError:  # pragma: no cover - without it every file takes jsonschema's slower path
     fastjsonschema = None
 
-from .problems import Problem, did_you_mean
+from . import markup
+from .problems import Hints, Problem, did_you_mean
 from .source import JsonPath, Source
+from .vocab import (FRAMEWORK_PAGE_ANCHORS, RESERVED_FRAMEWORK_IDS, RESERVED_ITEM_IDS,
+                    RESERVED_PLAYBOOK_IDS, entry_anchor)
 
 
 def schema_dir() -> Path:
@@ -133,7 +136,13 @@ def _short(value: Any, limit: int = 40) -> str:
 def _schema_problems(source: Source, name: str) -> Iterator[Problem]:
     if is_valid(name)(source.data):
         return
-    for error in validator(name).iter_errors(source.data):
+    errors = list(validator(name).iter_errors(source.data))
+    # A list or mapping over its size limit is the cause: what is wrong inside it would only bury it.
+    too_big = {tuple(e.absolute_path) for e in errors if e.validator in ("maxItems", "maxProperties")}
+    for error in errors:
+        path = tuple(error.absolute_path)
+        if too_big and any(path[:n] in too_big for n in range(len(path))):
+            continue
         yield from _describe(source, error)
 
 
@@ -191,6 +200,10 @@ def _describe(source: Source, error: jsonschema.ValidationError) -> Iterator[Pro
         yield source.problem(path, f"is {len(instance):,} characters long; the limit is {expected:,}"
                                    + ("; keep the sentence short and put detail in 'why' or 'how'"
                                       if path[-1:] == ("text",) else ""))
+    elif kind in ("maxItems", "maxProperties"):
+        advice = {"items": "; split the playbook into smaller ones", "tags": "; keep the few that group it best",
+                  "entries": "; split the framework into parts"}.get(str(path[-1]) if path else "", "")
+        yield source.problem(path, f"lists {len(instance):,} entries; the limit is {expected:,}{advice}")
     elif kind == "minItems":
         yield source.problem(path, f"must list at least {expected} entr{'y' if expected == 1 else 'ies'}")
     elif kind == "uniqueItems":
@@ -243,10 +256,18 @@ def check_playbooks(playbooks: list[Source], frameworks: list[Source],
         problems.extend(source.problems)
         if source.data is not None or not source.problems:
             problems.extend(_schema_problems(source, "playbook"))
+    # Frameworks whose file has a problem: references to them are not checked, or one broken file
+    # would bury its cause under a message for every item that cites it.
+    broken: set[str] = set()
     for source in frameworks:
-        problems.extend(source.problems)
+        found = list(source.problems)
         if source.data is not None or not source.problems:
-            problems.extend(_schema_problems(source, "framework"))
+            found.extend(_schema_problems(source, "framework"))
+        if found:
+            broken.add(source.path.stem)
+            if _is_mapping(source) and isinstance(source.data.get("id"), str):
+                broken.add(source.data["id"])
+        problems.extend(found)
     if traits is not None:
         problems.extend(traits.problems)
         if traits.data is not None or not traits.problems:
@@ -254,11 +275,13 @@ def check_playbooks(playbooks: list[Source], frameworks: list[Source],
 
     registries = _registries(frameworks, problems)
     playbook_index = _playbook_index(playbooks, problems)
-    trait_ids = _trait_ids(traits, problems)
+    hints = Hints()
+    trait_ids = _trait_ids(traits, problems, hints)
+    known_traits = sorted(trait_ids) if trait_ids is not None else None
     for source in playbooks:
         if _is_mapping(source):
-            problems.extend(_check_one_playbook(source, playbook_index, registries))
-            problems.extend(_check_conditions(source, trait_ids))
+            problems.extend(_check_one_playbook(source, playbook_index, registries, broken, hints))
+            problems.extend(_check_conditions(source, known_traits, hints))
     return problems
 
 
@@ -274,6 +297,8 @@ def _registries(frameworks: list[Source], problems: list[Problem]) -> dict[str, 
         if framework_id != source.path.stem:
             problems.append(source.problem(("id",), f"id '{framework_id}' does not match the file name "
                                                     f"'{source.path.name}'; they must be equal"))
+        if framework_id in RESERVED_FRAMEWORK_IDS:
+            problems.append(source.problem(("id",), _taken(framework_id, RESERVED_FRAMEWORK_IDS[framework_id])))
         if framework_id in first:
             other = first[framework_id]
             problems.append(source.problem(("id",), f"framework id '{framework_id}' is already used by "
@@ -283,14 +308,23 @@ def _registries(frameworks: list[Source], problems: list[Problem]) -> dict[str, 
         first[framework_id] = source
         entries: set[str] = set()
         seen: dict[str, int] = {}
+        # Anchors on the framework's page: its own, then each entry's ('MAP 1.1' -> '#map-1-1').
+        anchors: dict[str, str] = {framework_id: "the page's title", **FRAMEWORK_PAGE_ANCHORS}
         for index, entry in _items({"items": source.data.get("entries")}):
             entry_id = _text(entry.get("id"))
             if entry_id is None:
                 continue
+            anchor = entry_anchor(entry_id)
             if entry_id in seen:
                 problems.append(source.problem(("entries", index, "id"),
                                                f"entry id '{entry_id}' is already used by "
                                                f"$.entries[{seen[entry_id]}]"))
+            elif anchor in anchors:
+                problems.append(source.problem(("entries", index, "id"),
+                                               f"entry id '{entry_id}' gets the link anchor '#{anchor}' on the "
+                                               f"framework's page, which {anchors[anchor]} already has; entry ids "
+                                               "must differ in more than case, spaces and punctuation"))
+            anchors.setdefault(anchor, f"$.entries[{index}] ('{entry_id}')")
             seen.setdefault(entry_id, index)
             entries.add(entry_id)
         registries[framework_id] = entries
@@ -318,6 +352,10 @@ def _playbook_index(playbooks: list[Source], problems: list[Problem]) -> dict[st
     return index
 
 
+def _taken(taken: str, what: str) -> str:
+    return f"id '{taken}' is taken by the site: it names {what}; choose another id"
+
+
 def _relative(path: Path, to: Path) -> str:
     try:
         return str(path.relative_to(to.parent.parent))
@@ -326,9 +364,11 @@ def _relative(path: Path, to: Path) -> str:
 
 
 def _check_one_playbook(source: Source, index: dict[str, tuple[Source, set[str]]],
-                        registries: dict[str, set[str]]) -> Iterator[Problem]:
+                        registries: dict[str, set[str]], broken: set[str], hints: Hints) -> Iterator[Problem]:
     data = source.data
     playbook_id = _text(data.get("id"))
+    if playbook_id in RESERVED_PLAYBOOK_IDS:
+        yield source.problem(("id",), _taken(playbook_id, RESERVED_PLAYBOOK_IDS[playbook_id]))
     if playbook_id is not None and playbook_id != source.path.stem:
         yield source.problem(("id",), f"id '{playbook_id}' does not match the file name '{source.path.name}'; "
                                       f"rename the file to '{playbook_id}.yaml' or change the id")
@@ -344,6 +384,9 @@ def _check_one_playbook(source: Source, index: dict[str, tuple[Source, set[str]]
         item_id = _text(item.get("id"))
         if item_id is None:
             continue
+        if item_id in RESERVED_ITEM_IDS or item_id == playbook_id:
+            yield source.problem(("items", index_, "id"), _taken(
+                item_id, RESERVED_ITEM_IDS.get(item_id, "the playbook itself (its page's title)")))
         if item_id in own_ids:
             first = own_ids[item_id]
             yield source.problem(("items", index_, "id"),
@@ -367,14 +410,14 @@ def _check_one_playbook(source: Source, index: dict[str, tuple[Source, set[str]]
             replaced.setdefault(old, index_)
 
     for index_, item in items:
-        yield from _check_related(source, index_, item, playbook_id, own_ids, index)
-        yield from _check_refs(source, index_, item, registries)
+        yield from _check_related(source, index_, item, playbook_id, own_ids, index, hints)
+        yield from _check_refs(source, index_, item, registries, broken, hints)
 
     for field in MARKDOWN_FIELDS:
-        yield from _check_link_schemes(source, (field,), data.get(field))
+        yield from _check_markdown(source, (field,), data.get(field))
     for index_, item in items:
         for field in MARKDOWN_ITEM_FIELDS:
-            yield from _check_link_schemes(source, ("items", index_, field), item.get(field))
+            yield from _check_markdown(source, ("items", index_, field), item.get(field))
 
 
 # Fields rendered as Markdown (see markup.py): the only ones where text can become a link.
@@ -388,6 +431,14 @@ _LINK_TARGET = re.compile(
     re.M)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
+
+
+def _check_markdown(source: Source, path: JsonPath, text: Any) -> Iterator[Problem]:
+    if isinstance(text, str) and (brackets := text.count("[")) > markup.MAX_BRACKETS:
+        yield source.problem(path, f"holds {brackets:,} '[' characters; the limit is {markup.MAX_BRACKETS} (a "
+                                   "Markdown link takes one): write fewer links, or say it in words")
+        return
+    yield from _check_link_schemes(source, path, text)
 
 
 def _check_link_schemes(source: Source, path: JsonPath, text: Any) -> Iterator[Problem]:
@@ -412,7 +463,8 @@ _RELATED = re.compile(rf"^(?:{ID.pattern}/)?{ID.pattern}$")
 
 
 def _check_related(source: Source, index_: int, item: dict[str, Any], playbook_id: str | None,
-                   own_ids: dict[str, int], index: dict[str, tuple[Source, set[str]]]) -> Iterator[Problem]:
+                   own_ids: dict[str, int], index: dict[str, tuple[Source, set[str]]],
+                   hints: Hints) -> Iterator[Problem]:
     related = item.get("related")
     if not isinstance(related, list):
         return
@@ -424,15 +476,15 @@ def _check_related(source: Source, index_: int, item: dict[str, Any], playbook_i
             if target == item.get("id"):
                 yield source.problem(where, "an item cannot be related to itself")
             elif target not in own_ids:
-                hint = did_you_mean(target, own_ids) or " Use '<playbook-id>/<item-id>' for another playbook."
+                hint = hints(target, own_ids) or " Use '<playbook-id>/<item-id>' for another playbook."
                 yield source.problem(where, f"related item '{target}' does not exist in this playbook.{hint}")
             continue
         other_playbook, _, other_item = target.partition("/")
         if other_playbook not in index:
-            hint = did_you_mean(other_playbook, index)
+            hint = hints(other_playbook, index)
             yield source.problem(where, f"related playbook '{other_playbook}' does not exist.{hint}")
         elif other_item not in index[other_playbook][1]:
-            hint = did_you_mean(other_item, index[other_playbook][1])
+            hint = hints(other_item, index[other_playbook][1])
             yield source.problem(where, f"related item '{other_item}' does not exist in playbook "
                                         f"'{other_playbook}'.{hint}")
         elif other_playbook == playbook_id and other_item == item.get("id"):
@@ -440,13 +492,15 @@ def _check_related(source: Source, index_: int, item: dict[str, Any], playbook_i
 
 
 def _check_refs(source: Source, index_: int, item: dict[str, Any],
-                registries: dict[str, set[str]]) -> Iterator[Problem]:
+                registries: dict[str, set[str]], broken: set[str], hints: Hints) -> Iterator[Problem]:
     refs = item.get("refs")
     if not isinstance(refs, dict):
         return
     for framework, entries in refs.items():
+        if framework in broken:
+            continue  # its registry's own problems are the cause, reported at the registry
         if framework not in registries:
-            hint = did_you_mean(framework, registries) or (
+            hint = hints(framework, registries) or (
                 f" Known frameworks: {', '.join(sorted(registries))}." if registries else "")
             yield source.problem(("items", index_, "refs", framework), f"unknown framework '{framework}'.{hint}",
                                  key=True)
@@ -455,7 +509,7 @@ def _check_refs(source: Source, index_: int, item: dict[str, Any],
             continue
         for position, entry in enumerate(entries):
             if isinstance(entry, str) and entry not in registries[framework]:
-                hint = did_you_mean(entry, registries[framework])
+                hint = hints(entry, registries[framework])
                 yield source.problem(("items", index_, "refs", framework, position),
                                      f"'{entry}' is not an entry of framework '{framework}'.{hint}")
 
@@ -466,7 +520,7 @@ def _check_refs(source: Source, index_: int, item: dict[str, Any],
 CONDITION_FIELDS = ("applies_when", "applies_when_all", "skip_when")
 
 
-def _trait_ids(traits: Source | None, problems: list[Problem]) -> set[str] | None:
+def _trait_ids(traits: Source | None, problems: list[Problem], hints: Hints) -> set[str] | None:
     """The trait ids the library defines; reports ids used twice and follow-ups (`requires`) that
     do not name an earlier trait. None when the file cannot be read as a list of traits: then
     nobody can tell which trait names are unknown."""
@@ -476,15 +530,16 @@ def _trait_ids(traits: Source | None, problems: list[Problem]) -> set[str] | Non
     if not isinstance(entries, list):
         return None
     seen: dict[str, int] = {}
+    defined = {_text(e.get("id")) for _, e in _items({"items": entries})}
     for index, entry in _items({"items": entries}):
         trait_id = _text(entry.get("id"))
         parent = _text(entry.get("requires"))
         if parent is not None and ID.fullmatch(parent) and parent not in seen:
-            later = parent in {_text(e.get("id")) for e in entries[index:] if isinstance(e, dict)}
+            later = parent in defined
             problems.append(traits.problem(
                 ("traits", index, "requires"),
                 f"'{parent}' is {'defined after this trait' if later else 'not a trait'}; a follow-up question "
-                "names a trait listed before it." + ("" if later else did_you_mean(parent, sorted(seen)))))
+                "names a trait listed before it." + ("" if later else hints(parent, list(seen)))))
         if trait_id is None:
             continue
         if trait_id in seen:
@@ -501,8 +556,10 @@ def _trait_list(value: Any) -> list[tuple[int, str]]:
     return [(i, v) for i, v in enumerate(value) if isinstance(v, str)] if isinstance(value, list) else []
 
 
-def _check_conditions(source: Source, known: set[str] | None) -> Iterator[Problem]:
-    """Every trait named in a condition exists, and no condition rules itself out."""
+def _check_conditions(source: Source, known_list: list[str] | None, hints: Hints) -> Iterator[Problem]:
+    """Every trait named in a condition exists, and no condition rules itself out. `known_list` is
+    the library's trait ids, sorted (None when traits.yaml could not be read)."""
+    known = set(known_list) if known_list is not None else None
     data = source.data
     places: list[tuple[JsonPath, dict[str, Any]]] = [((), data), *((("items", i), item) for i, item in _items(data))]
     if known is not None:
@@ -511,8 +568,8 @@ def _check_conditions(source: Source, known: set[str] | None) -> Iterator[Proble
                 for position, trait in _trait_list(node.get(field)):
                     if trait in known or not ID.fullmatch(trait):
                         continue  # a malformed id was reported by the schema
-                    hint = did_you_mean(trait, sorted(known)) or (
-                        f" Known traits: {', '.join(sorted(known))}." if known else
+                    hint = hints(trait, known_list) or (
+                        f" Known traits: {', '.join(known_list)}." if known_list else
                         " The library defines no traits: list them in traits.yaml at the library root.")
                     yield source.problem(prefix + (field, position), f"unknown trait '{trait}'.{hint}")
 

@@ -1,0 +1,64 @@
+"""Bounded cost: every check stays linear in its input, whatever the input.
+
+Timings belong in bench/worst_cases.py; these tests count work instead (comparisons made,
+parser calls avoided), so they fail when a bound is lost and never on a slow machine.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE_LIBRARY
+from playbook import markup, problems
+from playbook.load import check_library
+from playbook.problems import HINT_BUDGET, Hints
+
+
+def test_hints_suggest_once_per_word_and_stop_when_the_budget_is_spent():
+    hints = Hints(budget=10)
+    ids = ["rollout-staged", "rollout-checked", "launch-approved", "metrics-set"]
+    assert hints("rollout-stage", ids) == " Did you mean 'rollout-staged'?"
+    assert hints.left == 6
+    assert hints("rollout-stage", ids) == " Did you mean 'rollout-staged'?"  # the same word: no new cost
+    assert hints.left == 6
+    assert hints("launch-aproved", ids) == " Did you mean 'launch-approved'?"
+    assert hints("metrics-st", ids) == ""  # 4 more would pass the budget: no suggestion, message still complete
+    assert hints.left == 0
+
+
+def test_thousands_of_misspelt_references_cost_a_bounded_number_of_comparisons(tmp_path: Path, monkeypatch):
+    """Many files, each with the most items and related entries the schema allows, all misspelt:
+    without the budget, every one is compared with every id (2,000 x 100 per file)."""
+    root = tmp_path / "playbook_data"
+    shutil.copytree(FIXTURE_LIBRARY, root)
+    for n in range(5):
+        items = "".join(
+            f"  - id: item-{i}\n    text: Check part {i}.\n    related: [{', '.join(f'itme-{j}' for j in range(20))}]\n"
+            for i in range(100))
+        (root / "strategy" / f"many-{n}.yaml").write_text(
+            f"id: many-{n}\ntitle: Many\ncategory: strategy\nsummary: Many items.\nitems:\n{items}", encoding="utf-8")
+    compared = []
+    real = problems.did_you_mean
+    monkeypatch.setattr(problems, "did_you_mean", lambda word, choices: compared.append(len(choices)) or
+                        real(word, choices))
+    checked = check_library(root)
+    misspelt = [p for p in checked.problems if "related item 'itme-" in p.message]
+    assert len(misspelt) == 5 * 100 * 20  # every problem is reported...
+    assert sum(compared) <= HINT_BUDGET  # ...at a bounded cost
+    assert "Did you mean 'item-" in misspelt[0].message  # the first ones still get a suggestion
+
+
+@pytest.mark.parametrize("text", ["[" * 4_000, "[a](b " * 2_000, "![" * 2_000])
+def test_markdown_with_too_many_brackets_is_shown_as_plain_text_without_parsing(text: str, monkeypatch):
+    markup.block.cache_clear()
+    monkeypatch.setattr(markup, "_parser", lambda: pytest.fail("the Markdown parser ran"))
+    assert str(markup.block(text)) == "<p>" + text.strip().replace("&", "&amp;") + "</p>"
+
+
+def test_markdown_with_a_few_links_is_still_markdown():
+    markup.block.cache_clear()
+    text = " ".join(f"[source {n}](https://example.org/{n})" for n in range(markup.MAX_BRACKETS))
+    assert str(markup.block(text)).count('<a href="https://example.org/') == markup.MAX_BRACKETS
