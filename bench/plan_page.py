@@ -42,6 +42,10 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import sections  # noqa: E402  (bench/ is not a package)
+
 SECTION_FILE = HERE / "plan-page.md"
 START, END = "<!-- plan-page:start -->", "<!-- plan-page:end -->"
 TRANSFER_TARGET = 250_000
@@ -82,7 +86,7 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
 
 def build(target: Path, url: str) -> Path:
     target.mkdir(parents=True)
-    for part in ("mkdocs.yml", "docs", "hooks", "schemas", "playbook_data"):
+    for part in ("mkdocs.yml", "docs", "hooks", "overrides", "schemas", "playbook_data"):
         source = REPO / part
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, target / part)
     (target / "src" / "playbook").mkdir(parents=True)  # `watch:` names it; the package is installed
@@ -194,14 +198,7 @@ def report(results: dict[str, Any], seconds: float) -> str:
 
 
 def replace_section(page: Path, section: str) -> None:
-    text = page.read_text(encoding="utf-8")
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        marker = "\n### Targets"
-        text = text.replace(marker, "\n" + section + marker, 1) if marker in text else text + "\n" + section
-    page.write_text(text, encoding="utf-8")
+    sections.replace_section(page, section, START, END)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,11 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now()
     with tempfile.TemporaryDirectory(prefix="plan-bench-") as folder:
         results = measure(Path(folder))
-    section = report(results, (dt.datetime.now() - started).total_seconds())
-    sys.stdout.write(section)
-    args.section.write_text(section, encoding="utf-8")
-    if args.page:
-        replace_section(args.page, section)
+    sections.publish(report(results, (dt.datetime.now() - started).total_seconds()), args.section, args.page,
+                     START, END)
     return 0
 
 

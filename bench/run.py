@@ -50,7 +50,7 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402  (bench/ is not a package)
 
-SITE_PARTS = ("mkdocs.yml", "docs", "hooks", "schemas")
+SITE_PARTS = ("mkdocs.yml", "docs", "hooks", "overrides", "schemas")
 SNAPSHOT_PARTS = (*SITE_PARTS, "src", "playbook_data")
 SOURCE = REPO  # main() points this at a snapshot of the checkout taken when the run starts
 BENCH_CONFIG = "mkdocs.bench.yml"
@@ -65,6 +65,8 @@ BUILD_TARGET = 1.15
 NOTES_FILE = HERE / "NOTES.md"
 # The plan page's transfer size and Lighthouse score, written by bench/plan_page.py.
 PLAN_PAGE_FILE = HERE / "plan-page.md"
+# The most expensive inputs we could construct, written by bench/worst_cases.py.
+WORST_CASES_FILE = HERE / "worst-cases.md"
 
 
 # -- results ------------------------------------------------------------------------------------
@@ -174,6 +176,8 @@ def make_plain(project: Path, capture: Path, target: Path) -> Path:
     plugins, and the navigation the project's hooks built; no hooks, no macros."""
     shutil.copytree(project / "docs", target / "docs")
     shutil.copytree(capture / "docs", target / "docs", dirs_exist_ok=True)
+    if (project / "overrides").is_dir():  # the same theme, with the project's one changed partial
+        shutil.copytree(project / "overrides", target / "overrides")
     project_config = _mkdocs_config(project / "mkdocs.yml")
     plugins = [p for p in project_config.get("plugins") or []
                if (next(iter(p)) if isinstance(p, dict) else p) != "macros"]
@@ -489,6 +493,8 @@ def report(results: list[SizeResult], assets: list[tuple[str, int, int]], *, rep
     ]
     if PLAN_PAGE_FILE.is_file():  # bench/plan_page.py's section, measured on its own
         parts += ["", PLAN_PAGE_FILE.read_text(encoding="utf-8").strip()]
+    if WORST_CASES_FILE.is_file():  # bench/worst_cases.py's section, measured on its own
+        parts += ["", WORST_CASES_FILE.read_text(encoding="utf-8").strip()]
     if verdicts:
         parts += ["", "### Targets", "", *[f"- {v}" for v in verdicts]]
     if NOTES_FILE.is_file():

@@ -14,7 +14,7 @@ import pytest
 pytest_plugins = ["corpus_report"]  # prints the bad-input corpus as a table at the end of the run
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_LIBRARY = REPO / "tests" / "fixtures" / "library"
-SITE_PARTS = ("mkdocs.yml", "docs", "hooks", "schemas")
+SITE_PARTS = ("mkdocs.yml", "docs", "hooks", "overrides", "schemas")
 LENIENT_LINKS = """
 validation:
   links:

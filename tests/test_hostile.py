@@ -225,6 +225,17 @@ def test_no_payload_becomes_live_markup_in_titles_navigation_or_anywhere_else(pa
 
 
 @pytest.mark.slow
+def test_titles_are_escaped_once_in_every_attribute_screen_readers_read(pages: dict[str, BeautifulSoup]):
+    """Generated titles are escaped at the source; a theme that escapes them again makes a screen
+    reader say "ampersand l t semicolon". Material's footer did, for the previous and next links."""
+    twice = {url: [el.get("aria-label") for el in soup.find_all(attrs={"aria-label": re.compile("&(lt|gt|amp|quot);")})]
+             for url, soup in pages.items()}
+    assert {url: labels for url, labels in twice.items() if labels} == {}
+    footer = [a["aria-label"] for soup in pages.values() for a in soup.select("a.md-footer__link")]
+    assert any(HTML in label for label in footer)  # the hostile title, as its readers see it
+
+
+@pytest.mark.slow
 def test_https_links_keep_their_address_and_gain_no_attributes(pages: dict[str, BeautifulSoup]):
     article = pages["ethics/bias-check/index.html"].select_one("article")
     links = [a for a in article.select(".pb-summary a, .pb-intro a, .pb-item__why a, .pb-item__how a")]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import gzip
-
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,21 @@ def soup(html: str) -> BeautifulSoup:
 
 def article(build: SiteBuild, url: str) -> BeautifulSoup:
     return soup(build.page(url)).select_one("article.md-content__inner")
+
+
+_ID = re.compile(r"""<[a-zA-Z][^>]*?\sid=(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+
+
+def duplicate_ids(site: Path) -> dict[str, list[str]]:
+    """Element ids used more than once on one page, for every built page (links, labels and
+    aria references all need an id to name one element)."""
+    found = {}
+    for page in sorted(site.rglob("*.html")):
+        ids = [next(g for g in m.groups() if g is not None) for m in _ID.finditer(page.read_text(encoding="utf-8"))]
+        twice = sorted({i for i in ids if ids.count(i) > 1}) if len(ids) != len(set(ids)) else []
+        if twice:
+            found[page.relative_to(site).as_posix()] = twice
+    return found
 
 
 def test_every_item_is_rendered_with_its_id_checkbox_and_text(fixture_site: SiteBuild):
@@ -111,6 +126,27 @@ def test_macros_embed_a_filtered_checklist_in_a_hand_written_page(fixture_site: 
 def test_home_page_shows_counts_from_the_data(fixture_site: SiteBuild):
     text = " ".join(article(fixture_site, "").get_text(" ", strip=True).split())
     assert "It holds 3 playbooks with 6 checklist items , 3 of them marked must" in text
+
+
+def test_every_page_of_the_fixture_site_has_unique_element_ids(fixture_site: SiteBuild):
+    assert duplicate_ids(fixture_site.site) == {}
+
+
+def test_ids_that_look_like_the_sites_own_never_share_an_element_id(project: Path):
+    """Item ids next to ids the site derives from them (a checkbox, the details line), and a
+    playbook whose id starts like the print pack's section ids: every page keeps unique ids."""
+    path = project / "playbook_data" / "strategy" / "problem-fit.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    first = data["items"][0]["id"]
+    data["items"] += [dict(data["items"][0], id=f"check-{first}", related=[]),
+                      dict(data["items"][0], id=f"meta-{first}", related=[]),
+                      dict(data["items"][0], id=f"{first}-check", related=[])]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    other = dict(data, id="pb-problem-fit", items=[dict(i, related=[]) for i in data["items"]])
+    (path.parent / "pb-problem-fit.yaml").write_text(yaml.safe_dump(other, sort_keys=False), encoding="utf-8")
+    build = run_build(project)
+    assert build.returncode == 0, build.stderr
+    assert duplicate_ids(build.site) == {}
 
 
 def test_build_leaves_docs_untouched(fixture_site: SiteBuild):
@@ -248,5 +284,6 @@ def test_the_repository_site_builds_strictly_with_the_shipped_content(tmp_path: 
     light = sum(len(gzip.compress((plan / name).read_bytes(), 6)) for name in ("index.html", "plan-items.json"))
     assert light <= 250_000, f"/plan/ HTML + data: {light:,} bytes gzipped"
     assert not soup(build.page("plan")).select("[data-item-id]")  # no item is embedded in the page
+    assert duplicate_ids(build.site) == {}
     example = soup(build.page("reviews/example-support-assistant")).select("li.pb-review__check")
     assert example and {li["data-status"] for li in example} == {"open", "done", "not-applicable", "risk-accepted"}

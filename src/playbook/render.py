@@ -25,7 +25,7 @@ from . import plan as planning
 from . import review as reviews
 from .model import Framework, Item, Library, Playbook, Reference
 from .stale import DEFAULT_REVIEW_INTERVAL_DAYS, Review, review
-from .vocab import CATEGORIES, LEVELS, ROLES, STAGES
+from .vocab import CATEGORIES, LEVELS, ROLES, STAGES, entry_anchor
 
 OVERVIEW_URI = "playbooks/index.md"
 PLAN_URI = "plan/index.md"  # "Plan my review": the checklist tailored to one product
@@ -47,11 +47,6 @@ def pdf_name(*, playbook: str | None = None, category: str | None = None) -> str
     """The PDF file of a playbook (`<id>.pdf`), a category pack (`pack-<category>.pdf`) or of all
     playbooks (`pack-all.pdf`)."""
     return f"{playbook}.pdf" if playbook else f"pack-{category or 'all'}.pdf"
-
-
-def entry_anchor(entry_id: str) -> str:
-    """HTML id of a framework entry on its crosswalk page: 'GOVERN 1.1' -> 'govern-1-1'."""
-    return "-".join(re.findall(r"[a-z0-9]+", entry_id.lower())) or "entry"
 
 
 @lru_cache(maxsize=65536)

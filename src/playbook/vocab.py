@@ -6,6 +6,7 @@ two in step. Titles and descriptions here feed the generated pages.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -65,3 +66,30 @@ ROLES = _terms(
     ("finance", "Finance", "Budgets, unit economics and pricing."),
     ("leadership", "Leadership", "Executive sponsor: strategy, risk appetite and accountability."),
 )
+
+
+# Names the site gives its own pages, files and element ids (render.py and the templates). Data may
+# not take them, or one page or element would replace another: a playbook `index` would replace its
+# category's page, an item `checklist` would share its element id with the checklist heading. The
+# ids an item's checkbox and details derive from its id use '--', which no id can hold. A test
+# builds the site and checks that every page's element ids are unique.
+RESERVED_PLAYBOOK_IDS = {
+    "index": "its category's own page",
+    "checklist": "the checklist heading of its page",
+    "sources": "the sources heading of its page",
+    "pack-all": "the PDF of all playbooks",
+    **{f"pack-{c}": f"the PDF of all {term.title} playbooks" for c, term in CATEGORIES.items()},
+}
+RESERVED_ITEM_IDS = {"checklist": "the checklist heading of the playbook page",
+                     "sources": "the sources heading of the playbook page"}
+FRAMEWORK_PAGE_ANCHORS = {"coverage": "the coverage heading", "entries": "the entries heading"}
+RESERVED_FRAMEWORK_IDS = {"index": "the crosswalk overview page",
+                          "framework-crosswalk": "the heading of the crosswalk overview page",
+                          **{anchor: f"{what} of its page" for anchor, what in FRAMEWORK_PAGE_ANCHORS.items()}}
+RESERVED_REVIEW_IDS = {"index": "the page that lists the reviews",
+                       "reviews": "the heading of the page that lists the reviews"}
+
+
+def entry_anchor(entry_id: str) -> str:
+    """HTML id of a framework entry on its crosswalk page: 'GOVERN 1.1' -> 'govern-1-1'."""
+    return "-".join(re.findall(r"[a-z0-9]+", entry_id.lower())) or "entry"
