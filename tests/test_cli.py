@@ -181,3 +181,22 @@ def test_every_command_has_help(command: list[str], capsys):
 
 def test_console_script_is_installed():
     assert shutil.which("playbook") or (Path(sys.executable).parent / "playbook").exists()
+
+
+@pytest.mark.parametrize("command", [["export", "--format", "csv"], ["plan", "--format", "csv"]])
+def test_every_csv_keeps_text_a_spreadsheet_would_run_as_a_formula_as_text(library: Path, command: list[str]):
+    """OWASP's CSV injection advice: a cell that starts with = + - @, a tab or a carriage return
+    gets a leading apostrophe, so a spreadsheet shows it instead of running it."""
+    path = library / "strategy" / "problem-fit.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("text: Write the user problem in one paragraph that does not mention AI.",
+                        "text: '=HYPERLINK(\"https://example.org/x\",\"Open\")'")
+    text = text.replace("text: Compare the generative approach against a simpler, deterministic alternative.",
+                        "text: \"@SUM(A1:A2) and +1, written as a check\"")
+    path.write_text(text, encoding="utf-8")
+    result = run(*command, cwd=library.parent)
+    assert result.returncode == 0, result.stderr
+    texts = {row.get("text") for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert "'=HYPERLINK(\"https://example.org/x\",\"Open\")" in texts
+    assert "'@SUM(A1:A2) and +1, written as a check" in texts
+    assert not any(t and t[0] in "=+-@\t\r" for t in texts)

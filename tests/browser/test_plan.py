@@ -491,3 +491,23 @@ def test_a_file_that_is_not_a_review_changes_nothing(page: Page, tmp_path: Path)
     expect(page.locator("[data-pb-plan-message]")).to_have_text(
         "“notes.yaml” is not a review file of this site; nothing was changed.")
     expect(box(page, STATED)).to_be_checked()
+
+
+def test_a_trait_named_like_an_object_property_is_an_answer_like_any_other(
+        new_page: Callable[..., Page], tmp_path: Path) -> None:
+    """Data never keys a plain object: a trait `constructor` (every JavaScript object has one) is
+    neither true nor known before the product says so."""
+    library = conditioned_library(tmp_path / "playbook_data")
+    for path in library.rglob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("tool-use", "constructor"), encoding="utf-8")
+    for url in _serve(tmp_path / "site", library):
+        page = new_page(url)
+        open_plan(page)
+        answer_all(page)  # no to everything
+        assert shown(page) == EVERY_PRODUCT
+        answer(page, "constructor", "yes")
+        assert shown(page) == [STATED, SIMPLER, METRIC] == expected(library, ["constructor"])
+        open_plan(page, "?traits=constructor")
+        assert SIMPLER in shown(page)
+        open_plan(page, "?traits=eu-users")
+        assert SIMPLER not in shown(page)
