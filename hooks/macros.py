@@ -15,6 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from playbook import reference
 from playbook.load import build, check_library_cached
 from playbook.problems import did_you_mean
 from playbook.render import Renderer
@@ -101,6 +102,11 @@ def define_env(env: Any) -> None:
         if not chosen:
             return '\n<p class="pb-empty">No playbook matches these filters yet.</p>\n'
         return "\n" + str(r.table(chosen, page=env.page.url)) + "\n"
+
+    @env.macro
+    def limits_table() -> str:
+        """Every size limit on data, from the reader, the validator and the schemas (Security page)."""
+        return reference.limits_table()
 
     @env.macro
     def library_stats() -> SimpleNamespace:

@@ -151,3 +151,27 @@ def test_plan_page_benchmark_writes_its_section_and_refreshes_it_in_the_page(tmp
     plan_page.replace_section(page, section.replace("98 ✓", "91 ✓"))  # a second run replaces, never appends
     again = page.read_text(encoding="utf-8")
     assert again.count(plan_page.START) == 1 and "91 ✓" in again and "98 ✓" not in again
+
+
+def test_worst_case_benchmark_runs_every_case_and_refreshes_its_section(tmp_path):
+    """bench/worst_cases.py in --quick mode: every case runs, the table names each one with its
+    time, floor and growth, and the section replaces the one between its markers in a page."""
+    page = tmp_path / "performance.md"
+    page.write_text("# Performance\n\n<!-- worst-cases:start -->\nold\n<!-- worst-cases:end -->\n\nAfter.\n",
+                    encoding="utf-8")
+    section_file = tmp_path / "worst-cases.md"
+    result = subprocess.run([sys.executable, str(REPO / "bench" / "worst_cases.py"), "--quick", "--page", str(page),
+                             "--section", str(section_file)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-4000:]
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import worst_cases
+    finally:
+        sys.path.pop(0)
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and not line.startswith("| Input")
+            and not line.startswith("| ---")]
+    assert [row.split(" | ")[0][2:] for row in rows] == [case.name for case in worst_cases.CASES]
+    assert all(row.endswith("× |") for row in rows)
+    text = page.read_text(encoding="utf-8")
+    assert "old" not in text and text.endswith("\n\nAfter.\n") and "### Worst cases" in text
+    assert section_file.read_text(encoding="utf-8").strip() == result.stdout.strip()

@@ -33,10 +33,11 @@ class _NoRawHtml(Extension):
         md.inlinePatterns.deregister("html")
 
 
-# Python-Markdown looks for the end of a link from every '[' it meets, so its time grows with the
-# square of their number (4,000 of them: two seconds). A field holds a few links; past this many
-# brackets it is not Markdown worth parsing, and validation reports it. Shown as plain text here.
-MAX_BRACKETS = 40
+# Python-Markdown looks for the end of a link from every '[' it meets, to the end of the text, so
+# its time grows with their number times the text's length (4,000 of them: two seconds). A field
+# holds a few links (six at most in the library today); past this many brackets it is not Markdown
+# worth parsing, and validation reports it. Shown as plain text here.
+MAX_BRACKETS = 20
 
 
 @lru_cache(maxsize=1)

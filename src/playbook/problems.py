@@ -74,23 +74,58 @@ class ProblemsFound(Exception):
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' Did you mean 'x'?' for the closest choice, or '' when nothing is close."""
-    choices = list(choices)
+    return _suggest(word, list(choices))[0]
+
+
+def _suggest(word: str, choices: list[str], budget: float = float("inf")) -> tuple[str, int]:
+    """`did_you_mean` and the work it took; gives up with '' once the work passes `budget`. The
+    same matches as difflib.get_close_matches(n=1, cutoff=0.6), first as written, then ignoring case."""
     folded = {c.casefold(): c for c in choices}
     if word.casefold() in folded:
-        return f" Did you mean '{folded[word.casefold()]}'?"
-    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    if not match:
-        match = [folded[m] for m in difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)]
-    return f" Did you mean '{match[0]}'?" if match else ""
+        return f" Did you mean '{folded[word.casefold()]}'?", len(choices)
+    match, work = _closest(word, choices, budget)
+    if match is None and work <= budget:
+        match, more = _closest(word.casefold(), list(folded), budget - work)
+        work += more
+        match = folded[match] if match is not None else None
+    return (f" Did you mean '{match}'?" if match is not None and work <= budget else ""), work
 
 
-HINT_BUDGET = 20_000  # candidate ids compared per run: about half a second at worst
+# What one choice costs before any character is compared, and one full comparison on top of its
+# characters, in the same unit (measured: short ids cost more than their characters suggest).
+_PER_CHOICE, _PER_RATIO = 60, 400
+
+
+def _closest(word: str, choices: list[str], budget: float, cutoff: float = 0.6) -> tuple[str | None, int]:
+    """The choice most like `word` (difflib's ratio, at least `cutoff`; ties go to the greater
+    string, as in get_close_matches) and the work spent, in characters compared: the cheap bounds
+    for every choice, the full comparison only for those that pass them. Stops past `budget`."""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    best: tuple[float, str] | None = None
+    work = 0
+    for choice in choices:
+        matcher.set_seq1(choice)
+        work += _PER_CHOICE + len(choice) + len(word)
+        if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff:
+            work += _PER_RATIO + len(choice) * len(word)  # the bound on what ratio() may take
+            score = matcher.ratio()
+            if score >= cutoff and (best is None or (score, choice) > best):
+                best = (score, choice)
+        if work > budget:
+            return None, work
+    return (best[1] if best else None), work
+
+
+# Characters compared per run for suggestions (about half a second at worst on a laptop); past it,
+# problems are reported without one.
+HINT_BUDGET = 5_000_000
 
 
 class Hints:
-    """`did_you_mean` for one run at bounded cost: each word is looked up once, and once the run has
-    compared HINT_BUDGET candidates, later messages go without a suggestion. Without the bound, a
-    file with thousands of misspelt references against thousands of ids takes quadratic time."""
+    """`did_you_mean` for one run at bounded cost: each word is looked up once per list of choices,
+    and once the run has spent HINT_BUDGET, later messages go without a suggestion. Without the
+    bound, thousands of misspelt references against thousands of ids take quadratic time."""
 
     def __init__(self, budget: int = HINT_BUDGET):
         self.left = budget
@@ -100,14 +135,10 @@ class Hints:
         key = (word, id(choices))
         if key in self._done:
             return self._done[key][1]
-        size = len(choices) if hasattr(choices, "__len__") else None  # type: ignore[arg-type]
-        if size is None:
-            choices = list(choices)
-            size = len(choices)
-        if size > self.left:
-            self.left = 0
+        listed = list(choices)
+        if self.left <= 0:
             return ""
-        self.left -= size
-        hint = did_you_mean(word, choices)
+        hint, work = _suggest(word, listed, self.left)
+        self.left = max(0, self.left - work)
         self._done[key] = (choices, hint)  # keeps `choices` alive, so its id is not reused
         return hint

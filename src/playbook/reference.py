@@ -298,8 +298,8 @@ def limits() -> list[tuple[str, str, str]]:
         ("A key", "1,024 characters", "YAML itself"),
         ("Digits in a number", f"{source.MAX_DIGITS}", "reader"),
         ("'[' in one Markdown field (each link takes one)", f"{markup.MAX_BRACKETS}", "validation, and the renderer"),
-        ("'Did you mean' suggestions", f"{problems.HINT_BUDGET:,} ids compared per run; later problems are "
-                                       "reported without one", "validation"),
+        ("'Did you mean' suggestions", f"{problems.HINT_BUDGET:,} characters compared per run; later problems "
+                                       "are reported without one", "validation"),
     ]
     for name in SCHEMA_NAMES:
         root = schema(name)
