@@ -76,10 +76,11 @@ def _review_settings(config: MkDocsConfig) -> tuple[Path, bool]:
 def _reviewed(config: MkDocsConfig, library) -> list:
     """The status of every review file, or a PluginError listing every problem in them."""
     folder, published = _review_settings(config)
-    files = reviews.review_files(folder)
-    if not files or not published:
+    files, problems = reviews.review_files(folder)
+    if not published or not (files or problems):
         return []
-    sources, problems = reviews.check_reviews(files, library)
+    sources, found = reviews.check_reviews(files, library)
+    problems += found
     if problems:
         lines = "\n".join(problem.format() for problem in sorted(set(problems)))
         raise PluginError(f"{len(set(problems))} problem(s) in the review files:\n{lines}\n"

@@ -116,13 +116,16 @@ def test_fast_check_passes_valid_playbooks_so_jsonschema_is_skipped_for_them():
     assert frameworks and all(is_valid("framework")(s.data) for s in frameworks)
 
 
-def test_fast_check_defers_to_jsonschema_where_patterns_differ():
-    """`$` matches before a final newline in Python's re; fastjsonschema anchors at the very end.
-    The fast check then says "not sure" and jsonschema, which decides, finds the title valid."""
-    document = copy.deepcopy(BASES[0])
-    document["title"] = "A title that ends in a newline\n"
-    assert not is_valid("playbook")(document)
-    assert list(validator("playbook").iter_errors(document)) == []
+def test_fast_check_and_jsonschema_both_read_a_final_dollar_as_json_schema_does():
+    """`$` matches before a final newline in Python's re; in JSON Schema (ECMA-262) it does not.
+    fastjsonschema anchors at the very end, and so does the project's jsonschema validator
+    (validate._ecma): a title, id or URL that ends in a line break is rejected by both."""
+    for field, value in (("title", "A title that ends in a newline\n"), ("id", "problem-fit\n"),
+                         ("version", "1.0\n")):
+        document = copy.deepcopy(BASES[0])
+        document[field] = value
+        assert not is_valid("playbook")(document)
+        assert [e.validator for e in validator("playbook").iter_errors(document)] == ["pattern"]
 
 
 def test_plan_page_benchmark_writes_its_section_and_refreshes_it_in_the_page(tmp_path):

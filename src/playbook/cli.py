@@ -326,9 +326,11 @@ def _validate(args: argparse.Namespace) -> int:
     elif review_paths:
         problems = []  # only review files were named
     # Reviews: the ones named, or with no paths every file in reviews/ beside the library.
-    files = [f for p in review_paths for f in (reviews.review_files(p) if p.is_dir() else [p])]
-    if not args.paths:
-        files = reviews.review_files(root.parent / reviews.REVIEWS_DIR)
+    files: list[Path] = []
+    for path in ([root.parent / reviews.REVIEWS_DIR] if not args.paths else review_paths):
+        found, found_problems = ([path], []) if args.paths and not path.is_dir() else reviews.review_files(path)
+        files += found
+        problems += found_problems
     if files:
         if checked.problems:  # a review is checked against the library; it must be readable first
             problems += [Problem(path=f, line=1, column=1, json_path="$", message="not checked: the playbook data "
@@ -598,7 +600,12 @@ def _review_status(args: argparse.Namespace, root: Path, library) -> int:
     for path in args.files:
         if not path.is_file():
             raise UsageError(f"no such review file: {path}")
-    files = args.files or reviews.review_files(_reviews_dir(args, root))
+    files, found_problems = (args.files, []) if args.files else reviews.review_files(_reviews_dir(args, root))
+    if found_problems:
+        for problem in sorted(found_problems):
+            print(problem.format(), file=sys.stderr)
+        print(f"{len(found_problems)} problem(s) found; {FIX_FIRST}", file=sys.stderr)
+        return EXIT_PROBLEMS
     if not files:
         raise UsageError(f"no review files in {_reviews_dir(args, root)}; write one with `playbook review new ID`")
     loaded = _load_reviews(files, library)

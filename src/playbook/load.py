@@ -13,6 +13,7 @@ from .model import Library, build_framework, build_playbook, build_traits
 from .problems import Problem, ProblemsFound
 from .source import Source, read_source
 from .validate import check_playbooks
+from .vocab import CATEGORIES
 
 FRAMEWORKS_DIR = "frameworks"
 TRAITS_FILE = "traits.yaml"  # the vocabulary of product traits, at the library root (optional)
@@ -53,6 +54,9 @@ def discover(root: Path) -> Files:
     def report(path: Path, message: str) -> None:
         problems.append(Problem(path=path, line=1, column=1, json_path="$", message=message))
 
+    if root.is_symlink():
+        report(root, _LINKED_FOLDER)
+        return Files(playbooks=playbooks, frameworks=frameworks, traits=traits, problems=problems)
     if not root.is_dir():
         report(root, "library folder not found; expected a folder such as playbook_data/")
         return Files(playbooks=playbooks, frameworks=frameworks, traits=traits, problems=problems)
@@ -61,6 +65,9 @@ def discover(root: Path) -> Files:
         kind = _kind(entry, inside)
         if kind not in ("dir", "file"):
             report(entry, kind)
+        elif kind == "dir" and entry.name not in CATEGORIES and entry.name != FRAMEWORKS_DIR:
+            report(entry, f"is not a category folder, so nothing in it is read; the categories are "
+                          f"{', '.join(CATEGORIES)}, and framework registries go in {FRAMEWORKS_DIR}/")
         elif kind == "dir":
             target = frameworks if entry.name == FRAMEWORKS_DIR else playbooks
             what = "framework registries" if entry.name == FRAMEWORKS_DIR else "playbooks"
@@ -90,6 +97,44 @@ def discover(root: Path) -> Files:
     return Files(playbooks=playbooks, frameworks=frameworks, traits=traits, problems=problems)
 
 
+_LINKED_FOLDER = ("is a link to a folder, which is never followed: the folder itself must be here (a link could "
+                  "publish files from anywhere on the machine that builds the site)")
+
+
+def flat_folder(folder: Path, what: str) -> tuple[list[Path], list[Problem]]:
+    """The `*.yaml` files of a folder that holds only those (reviews/), by the library's rules:
+    every other entry reported, links read only when they lead to a file inside the folder, and
+    the folder itself never a link. No folder: no files and no problem."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+
+    def report(path: Path, message: str) -> None:
+        problems.append(Problem(path=path, line=1, column=1, json_path="$", message=message))
+
+    if folder.is_symlink():
+        report(folder, _LINKED_FOLDER)
+        return found, problems
+    if not folder.is_dir():
+        return found, problems
+    inside = folder.resolve()
+    for path in _entries(folder):
+        kind = _kind(path, inside, f"{folder.name}/")
+        if kind == "file" and path.suffix == ".yaml":
+            found.append(path)
+        elif kind == "file" and path.suffix.lower() in (".yaml", ".yml"):
+            report(path, "data files end in .yaml; rename the file" if path.suffix == ".yml" else
+                   f"data files end in .yaml, in lower case; rename the file to '{path.stem}.yaml'")
+        elif kind == "file":
+            report(path, f"is not a data file: only <id>.yaml {what} belong in {folder.name}/, so it would never "
+                         "be read; move it out")
+        elif kind == "dir":
+            report(path, f"is a folder inside {folder.name}/, which is never read: {what} are read from "
+                         f"{folder.name}/<id>.yaml only; move its files up a level")
+        else:
+            report(path, kind)
+    return found, problems
+
+
 def _entries(folder: Path) -> list[Path]:
     """The folder's entries in name order, without hidden ones."""
     try:
@@ -98,7 +143,7 @@ def _entries(folder: Path) -> list[Path]:
         return []
 
 
-def _kind(path: Path, inside: Path) -> str:
+def _kind(path: Path, inside: Path, where: str = "the library") -> str:
     """'file' or 'dir' for an entry the library may read; otherwise why it may not (a message).
 
     Links are resolved without reading their target: a link leaving the library is refused
@@ -116,8 +161,8 @@ def _kind(path: Path, inside: Path) -> str:
                     return "is a link that leads back to itself (a loop); remove the link"
                 raise
             if target != inside and inside not in target.parents:
-                return ("is a link to a place outside the library, which is never read; put the file itself in "
-                        "the library instead")
+                return (f"is a link to a place outside {where}, which is never read; put the file itself in "
+                        f"{where} instead")
             mode = target.stat().st_mode
             if stat.S_ISDIR(mode):
                 return "is a link to a folder; the library reads real folders only: move the folder here instead"
@@ -144,7 +189,31 @@ def _check_library(root: Path) -> Checked:
     traits = read_source(files.traits) if files.traits is not None else None
     problems.extend(check_playbooks(list(playbooks), list(frameworks), traits))
     return Checked(root=root, playbooks=playbooks, frameworks=frameworks, traits=traits,
-                   problems=tuple(sorted(set(problems))))
+                   problems=capped(problems))
+
+
+MAX_PROBLEMS_PER_FILE = 200
+
+
+def capped(problems: list[Problem]) -> tuple[Problem, ...]:
+    """Every problem, sorted, but at most MAX_PROBLEMS_PER_FILE per file and then one line saying
+    how many more there are: a file that is wrong throughout (or built to flood the log) has one
+    cause worth reading first, and the output stays in proportion to what a person can act on."""
+    kept: list[Problem] = []
+    count: dict[Path, int] = {}
+    hidden: dict[Path, list[Problem]] = {}
+    for problem in sorted(set(problems)):
+        count[problem.path] = count.get(problem.path, 0) + 1
+        if count[problem.path] <= MAX_PROBLEMS_PER_FILE:
+            kept.append(problem)
+        else:
+            hidden.setdefault(problem.path, []).append(problem)
+    for path, rest in hidden.items():
+        first = rest[0]
+        kept.append(Problem(path=path, line=first.line, column=first.column, json_path=first.json_path,
+                            message=f"and {len(rest):,} more problem(s) in this file from here on, not listed: fix "
+                                    "the ones above and validate again"))
+    return tuple(sorted(kept))
 
 
 def load_library(root: Path = DEFAULT_ROOT) -> Library:

@@ -67,7 +67,19 @@ def _moment(day: str | None) -> str:
 
 
 def _prop(name: str, value: str, **extra: str) -> dict[str, str]:
-    return {"name": name, "ns": NS, "value": value, **extra}
+    return {"name": name, "ns": NS, "value": " ".join(value.split()), **extra}
+
+
+def _props(*props: dict[str, str]) -> dict[str, Any]:
+    """`{"props": [...]}` for the props that have a value, or nothing: OSCAL lists are never empty."""
+    kept = [p for p in props if p["value"]]
+    return {"props": kept} if kept else {}
+
+
+def _plain(text: str, fallback: str) -> str:
+    """Text for an OSCAL title or prose: Markdown markers removed, on one line, never empty (a text
+    of markers only, such as '***', keeps its characters; nothing at all falls back)."""
+    return markup.plain(text) or " ".join(text.split()) or fallback
 
 
 def _metadata(title: str, day: str | None, version: str, oscal_version: str, **more: Any) -> dict[str, Any]:
@@ -89,19 +101,19 @@ def _control(item: Item, playbook: Playbook, library: Library, frameworks: dict[
     props += [_prop("owner", item.owner)] if item.owner else []
     props += [_prop("stage", item.stage)] if item.stage else []
     props.append(_prop("applies-when", planning.describe(when, library)))
-    parts = [{"id": f"{cid}_smt", "name": "statement", "prose": markup.plain(item.text)}]
+    title = _plain(item.text, item.global_id)
+    parts = [{"id": f"{cid}_smt", "name": "statement", "prose": title}]
     if item.why:
-        parts.append({"id": f"{cid}_gdn", "name": "guidance", "prose": markup.plain(item.why)})
+        parts.append({"id": f"{cid}_gdn", "name": "guidance", "prose": _plain(item.why, title)})
     if item.how:
-        parts.append({"id": f"{cid}_asm", "name": "assessment-method", "prose": markup.plain(item.how)})
+        parts.append({"id": f"{cid}_asm", "name": "assessment-method", "prose": _plain(item.how, title)})
     links = []
     for ref in item.refs:
         framework = frameworks[ref.framework]
         entry = framework.entry(ref.entry)
         links.append({"href": framework.url, "rel": "reference",
                       "text": f"{framework.name} {ref.entry}" + (f": {entry.title}" if entry else "")})
-    control: dict[str, Any] = {"id": cid, "class": "check", "title": markup.plain(item.text), "props": props,
-                               "parts": parts}
+    control: dict[str, Any] = {"id": cid, "class": "check", "title": title, **_props(*props), "parts": parts}
     if links:
         control["links"] = links
     return control
@@ -118,14 +130,15 @@ def catalog(library: Library) -> dict[str, Any]:
             "id": category, "class": "category", "title": CATEGORIES[category].title,
             "parts": [{"id": f"{category}_ovw", "name": "overview", "prose": CATEGORIES[category].description}],
             "groups": [{
-                "id": playbook.id, "class": "playbook", "title": markup.plain(playbook.title),
-                "parts": [{"id": f"{playbook.id}_ovw", "name": "overview", "prose": markup.plain(playbook.summary)}],
+                "id": playbook.id, "class": "playbook", "title": _plain(playbook.title, playbook.id),
+                "parts": [{"id": f"{playbook.id}_ovw", "name": "overview",
+                           "prose": _plain(playbook.summary, _plain(playbook.title, playbook.id))}],
                 "controls": [_control(item, playbook, library, frameworks) for item in playbook.items],
             } for playbook in sorted(playbooks, key=lambda p: p.id)],
         })
     data = {"uuid": _uuid("catalog", __version__),
             "metadata": _metadata("GenAI product playbook", _last_reviewed(library), __version__, oscal_version,
-                                  props=[_prop("levels", ", ".join(LEVELS)), _prop("stages", ", ".join(STAGES))]),
+                                  **_props(_prop("levels", ", ".join(LEVELS)), _prop("stages", ", ".join(STAGES)))),
             "groups": groups}
     return {"catalog": catalog.Catalog.model_validate(data)}
 
@@ -137,10 +150,10 @@ def profile(library: Library, answers: planning.Answers, *, catalog_href: str = 
                  product: str = "") -> dict[str, Any]:
     oscal_version, _, profile, _ = _models()
     chosen = planning.entries(library, answers)
-    props = [_prop("answer", answer, **{"class": trait}) for trait, answer in answers.values]
+    props = _props(*(_prop("answer", answer, **{"class": trait}) for trait, answer in answers.values))
     data = {"uuid": _uuid("profile", __version__, *(f"{t}={a}" for t, a in answers.values)),
             "metadata": _metadata(f"Review plan{': ' + product if product else ''}", _last_reviewed(library),
-                                  __version__, oscal_version, props=props,
+                                  __version__, oscal_version, **props,
                                   remarks=f"{len(chosen)} checks apply; "
                                           f"{sum(1 for e in chosen if e.open)} depend on answers that are not sure "
                                           "or not answered."),
@@ -162,9 +175,10 @@ def _finding(entry: reviews.Entry, item: Item, review: reviews.Review, risks: li
         props.append(_prop("owner", entry.owner or item.owner))  # type: ignore[arg-type]
     if entry.due:
         props.append(_prop("due", str(entry.due)))
+    text = _plain(item.text, item.global_id)
     finding: dict[str, Any] = {
-        "uuid": _uuid("finding", review.id, cid), "title": markup.plain(item.text),
-        "description": f"{reviews.STATUS_TITLES[entry.status]}: {markup.plain(item.text)}", "props": props,
+        "uuid": _uuid("finding", review.id, cid), "title": text,
+        "description": f"{reviews.STATUS_TITLES[entry.status]}: {text}", **_props(*props),
         "target": {"type": "statement-id", "target-id": f"{cid}_smt",
                    "status": {"state": state, **({"remarks": entry.reason} if entry.reason else {})},
                    "implementation-status": {"state": implementation}},
@@ -174,7 +188,7 @@ def _finding(entry: reviews.Entry, item: Item, review: reviews.Review, risks: li
         finding["remarks"] = "\n\n".join(remarks)
     if entry.evidence:
         observation = {
-            "uuid": _uuid("observation", review.id, cid), "title": f"Evidence: {markup.plain(item.text)}",
+            "uuid": _uuid("observation", review.id, cid), "title": f"Evidence: {text}",
             "description": "Evidence the reviewers recorded for this check.", "methods": ["EXAMINE"],
             "collected": _moment(str(entry.done_on or review.updated or review.created)),
             "relevant-evidence": [{"href": e.url, "description": e.title} for e in entry.evidence]}
@@ -182,7 +196,7 @@ def _finding(entry: reviews.Entry, item: Item, review: reviews.Review, risks: li
         finding["related-observations"] = [{"observation-uuid": observation["uuid"]}]
     if entry.status == "risk-accepted":
         accepted = f"Accepted by {entry.accepted_by}" + (f" on {entry.accepted_on}" if entry.accepted_on else "") + "."
-        risk = {"uuid": _uuid("risk", review.id, cid), "title": f"Accepted: {markup.plain(item.text)}",
+        risk = {"uuid": _uuid("risk", review.id, cid), "title": f"Accepted: {text}",
                 "description": entry.reason or "", "statement": f"{entry.reason or ''} {accepted}".strip(),
                 "status": "risk-accepted", "props": [_prop("accepted-by", entry.accepted_by or "unknown")]}
         risks.append(risk)
@@ -202,12 +216,12 @@ def assessment_results(review: reviews.Review, library: Library, *, href: str | 
             continue  # no longer in the library: `playbook review status` reports it
         controls.append({"control-id": control_id(item)})
         findings.append(_finding(entry, item, review, risks, observations))
-    answers = [_prop("answer", answer, **{"class": trait}) for trait, answer in review.answers]
+    answers = _props(*(_prop("answer", answer, **{"class": trait}) for trait, answer in review.answers))
     result: dict[str, Any] = {
         "uuid": _uuid("result", review.id), "title": f"Review of {review.product}",
         "description": review.description or f"The launch review of {review.product} against the GenAI product "
                                              "playbook.",
-        "start": _moment(str(review.created)), "props": answers,
+        "start": _moment(str(review.created)), **answers,
         "reviewed-controls": {"control-selections": [{"include-controls": controls} if controls else
                                                      {"include-all": {}}]},
         "findings": findings or None, "observations": observations or None, "risks": risks or None}
@@ -215,7 +229,7 @@ def assessment_results(review: reviews.Review, library: Library, *, href: str | 
         result["end"] = _moment(str(review.updated))
     result = {k: v for k, v in result.items() if v is not None}
     parties = [{"uuid": _uuid("party", review.id, name), "type": "person", "name": name,
-                **({"props": [_prop("role", role)]} if role else {})} for name, role in review.reviewers]
+                **_props(_prop("role", role or ""))} for name, role in review.reviewers]
     metadata = _metadata(f"Review of {review.product}", str(review.updated or review.created),
                          review.library_version or __version__, oscal_version,
                          **({"parties": parties} if parties else {}))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -12,8 +13,10 @@ from typing import Iterable
 
 # A problem is one line: line breaks and other control characters that come from the data (keys,
 # values, file names) are shown escaped, so data can never print a forged `PATH:LINE:COL:` line.
-# Bidirectional controls are escaped too, so that no line reads differently than it is.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Bidirectional controls are escaped too, so that no line reads differently than it is, and so are
+# characters that cannot be told from a space or from nothing (no-break and zero-width spaces, joiners,
+# the soft hyphen, the byte-order mark), so that a message shows what is really there.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\xa0\xad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def one_line(text: str) -> str:
@@ -33,6 +36,17 @@ def place(path: Path) -> Path:
         return absolute
 
 
+@functools.lru_cache(maxsize=1024)  # thousands of problems name a few files: resolve each once
+def _display(path: Path, cwd: Path) -> str:
+    here = cwd.resolve()
+    where = place(path) if path.is_absolute() else place(here / path)
+    try:
+        shown = os.path.relpath(where, here) if where.is_relative_to(here) else str(where)
+    except ValueError:  # another drive on Windows
+        shown = str(where)
+    return one_line(shown)
+
+
 @dataclass(frozen=True, kw_only=True, order=True)
 class Problem:
     """One thing wrong with one place in one file."""
@@ -49,13 +63,7 @@ class Problem:
 
     def display_path(self, cwd: Path | None = None) -> str:
         """The path as the user would type it: relative to the current folder when inside it."""
-        here = (cwd or Path.cwd()).resolve()
-        path = place(self.path) if self.path.is_absolute() else place(here / self.path)
-        try:
-            shown = os.path.relpath(path, here) if path.is_relative_to(here) else str(path)
-        except ValueError:  # another drive on Windows
-            shown = str(path)
-        return one_line(shown)
+        return _display(self.path, cwd or Path.cwd())
 
     def format(self, cwd: Path | None = None) -> str:
         return f"{self.display_path(cwd)}:{self.line}:{self.column}: {self.json_path}: {self.message}"

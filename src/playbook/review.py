@@ -28,10 +28,11 @@ import yaml
 
 from . import __version__
 from . import plan as planning
+from .load import flat_folder
 from .model import Item, Library
 from .problems import Hints, Problem
 from .source import Source, read_source
-from .validate import _schema_problems
+from .validate import ID, _schema_problems
 from .vocab import LEVELS, RESERVED_REVIEW_IDS, ROLES, STAGES
 
 REVIEWS_DIR = "reviews"  # beside the library folder: <repository>/reviews/<id>.yaml
@@ -90,9 +91,10 @@ class Review:
     path: Path = field(default=Path(), compare=False)
 
 
-def review_files(folder: Path) -> list[Path]:
-    """The review files of a folder, by name; none when the folder does not exist."""
-    return sorted(p for p in folder.glob("*.yaml") if p.is_file()) if folder.is_dir() else []
+def review_files(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """The review files of a folder, by name, and a problem for every other entry in it (links
+    out of the folder are never read); none of either when the folder does not exist."""
+    return flat_folder(folder, "review files")
 
 
 def _renamed(library: Library) -> dict[str, str]:
@@ -165,7 +167,7 @@ def _cross_checks(source: Source, traits: list[str], all_ids: list[str], by_play
     answers = data.get("answers")
     if isinstance(answers, dict):
         for trait in answers:
-            if isinstance(trait, str) and trait not in traits:
+            if isinstance(trait, str) and trait not in traits and ID.fullmatch(trait):  # else the schema said it
                 hint = hints(trait, traits) or (f" Known traits: {', '.join(traits)}." if traits else "")
                 yield source.problem(("answers", trait), f"unknown trait '{trait}'.{hint}", key=True)
     items = data.get("items")

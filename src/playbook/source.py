@@ -31,6 +31,7 @@ from .problems import Problem
 MAX_BYTES = 1_000_000
 MAX_NODES = 100_000
 MAX_DEPTH = 40
+MAX_KEY = 1024  # the longest key YAML lets a file write out; longer ones can only come through an alias
 
 JsonPath = tuple[str | int, ...]
 
@@ -44,25 +45,37 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TYPED_START = frozenset("0123456789+-.~nNtTfF")  # first characters of _NULL, _BOOL, _INT, _FLOAT
 MAX_DIGITS = 100  # no field holds a number anywhere near this long; Python refuses ints past 4,300 digits
-# Characters a text field never needs and that do harm when shown: C0 and C1 controls (other than
-# tab and line breaks; they reach a file only through escapes such as "\0") and the bidirectional
-# embedding, override and isolate controls that make text display in another order than it reads
-# (the "Trojan Source" characters code hosts flag).
-_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Characters a text field never needs and that do harm when shown: C0 and C1 controls other than tab
+# and line feed (they reach a value only through escapes such as "\0" or "\r"), and the
+# bidirectional embedding, override and isolate controls that make a line display in another order
+# than it reads (the "Trojan Source" characters code hosts flag), wherever they are: in a value, a
+# key or a comment, which a reviewer reads too.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI_HARM = ("an invisible character that makes text display in a different order than it reads, which can "
+              "hide what it says; remove it")
 
 
 def json_path(path: JsonPath) -> str:
-    """`$.items[3].refs['nist-ai-rmf']` for ('items', 3, 'refs', 'nist-ai-rmf')."""
+    """`$.items[3].refs['nist-ai-rmf']` for ('items', 3, 'refs', 'nist-ai-rmf'); a key longer than
+    SHOWN_KEY characters is cut short, so that no message repeats a long key in full."""
     out = ["$"]
     for part in path:
         if isinstance(part, int):
             out.append(f"[{part}]")
-        elif _IDENT.match(part):
+        elif _IDENT.fullmatch(part) and len(part) <= SHOWN_KEY:
             out.append(f".{part}")
         else:
-            escaped = part.replace("\\", "\\\\").replace("'", "\\'")
+            escaped = shown_key(part).replace("\\", "\\\\").replace("'", "\\'")
             out.append(f"['{escaped}']")
     return "".join(out)
+
+
+SHOWN_KEY = 80
+
+
+def shown_key(key: str) -> str:
+    return key if len(key) <= SHOWN_KEY else key[: SHOWN_KEY - 1] + "…"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,19 +113,40 @@ def _pos(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
-def _hidden_character(value: str) -> str | None:
-    """The message for the first control or bidi character in a scalar, or None."""
-    found = _HIDDEN.search(value)
-    if found is None:
-        return None
-    char = found.group()
-    where = f"character {found.start() + 1:,} of this value"
-    if "\u202a" <= char <= "\u2069":
-        return (f"text holds U+{ord(char):04X} {unicodedata.name(char)} at {where}: an invisible character "
-                "that makes text display in a different order than it reads, which can hide what it says; "
-                "remove it")
-    return (f"text holds the control character U+{ord(char):04X} at {where} (written as an escape such as "
-            "\"\\0\" or \"\\x07\"); it cannot be shown or printed: remove it")
+def _hidden_character(value: str, written: str) -> str | None:
+    """The message for the first control character in a scalar, or for a bidi control that an
+    escape put there (one written as it is is reported where it stands, by `_bidi_in_text`)."""
+    found = _CONTROLS.search(value)
+    if found is not None:
+        return (f"text holds the control character U+{ord(found.group()):04X} at character {found.start() + 1:,} "
+                "of this value (written as an escape such as \"\\0\" or \"\\r\"); it cannot be shown or "
+                "printed: remove it")
+    found = _BIDI.search(value)
+    if found is not None and found.group() not in written:
+        char = found.group()
+        return (f"text holds U+{ord(char):04X} {unicodedata.name(char)} at character {found.start() + 1:,} of this "
+                f"value, written as an escape: {_BIDI_HARM}")
+    return None
+
+
+def _bidi_in_text(text: str) -> list[tuple[JsonPath, int, int, str]]:
+    """Every bidi control written as it is in the file (in a value, a key or a comment), at its
+    line and column; one per line, which is enough to find and remove them."""
+    found = []
+    line, line_start, counted_to, last_line = 1, 0, 0, 0
+    for match in _BIDI.finditer(text):  # lines counted as the matches go: linear in the text
+        at = match.start()
+        breaks = text.count("\n", counted_to, at)
+        if breaks:
+            line += breaks
+            line_start = text.rindex("\n", counted_to, at) + 1
+        counted_to = at
+        if line != last_line:
+            char = match.group()
+            found.append(((), line, at - line_start + 1,
+                          f"U+{ord(char):04X} {unicodedata.name(char)} here: {_BIDI_HARM}"))
+            last_line = line
+    return found
 
 
 def _number(value: str, line: int, column: int, kind: type) -> Any:
@@ -131,13 +165,13 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         return value  # quoted or block scalar: always a string
     if value and value[0] not in _TYPED_START:
         return value  # most plain scalars are words: no null, bool or number starts this way
-    if _NULL.match(value):
+    if _NULL.fullmatch(value):
         return None
     if value in _BOOL:
         return _BOOL[value]
-    if _INT.match(value):
+    if _INT.fullmatch(value):
         return _number(value, *_pos(event.start_mark), int)
-    if _FLOAT.match(value) and any(c.isdigit() for c in value):
+    if _FLOAT.fullmatch(value) and any(c.isdigit() for c in value):
         return _number(value, *_pos(event.start_mark), float)
     return value
 
@@ -154,7 +188,7 @@ def _tagged_scalar(event: yaml.ScalarEvent) -> Any:
             return _number(value, line, column, float)
         if tag == f"{_CORE}bool" and value in _BOOL:
             return _BOOL[value]
-        if tag == f"{_CORE}null" and _NULL.match(value):
+        if tag == f"{_CORE}null" and _NULL.fullmatch(value):
             return None
     except ValueError:
         pass
@@ -174,14 +208,17 @@ def _decode(path: Path, raw: bytes, size: int | None = None) -> tuple[str | None
     if size > MAX_BYTES:
         return None, problem(1, 1, f"file is {size:,} bytes, over the limit of {MAX_BYTES:,} bytes; "
                                    "split it into smaller playbooks")
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return None, problem(1, 1, "file is saved as UTF-32 (it starts with a UTF-32 byte-order mark); save it as UTF-8")
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, problem(1, 1, "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, problem(1, 1, "file is saved as UTF-16 (it starts with a UTF-16 byte-order mark); "
                                    "save it as UTF-8")
-    if _looks_like_utf16(raw):
-        return None, problem(1, 1, "file is saved as UTF-16 without a byte-order mark (every other byte is "
-                                   "zero); save it as UTF-8")
+    wide = _wide_encoding(raw)
+    if wide:
+        zeros = "every other byte is zero" if wide == "UTF-16" else "three bytes in four are zero"
+        return None, problem(1, 1, f"file is saved as {wide} without a byte-order mark ({zeros}); save it as UTF-8")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -195,13 +232,20 @@ def _decode(path: Path, raw: bytes, size: int | None = None) -> tuple[str | None
     return text, None
 
 
-def _looks_like_utf16(raw: bytes) -> bool:
-    """Text in UTF-16 has a zero in every other byte while it stays in ASCII; UTF-8 text has none."""
+def _wide_encoding(raw: bytes) -> str | None:
+    """'UTF-32' or 'UTF-16' when the start of the file looks like ASCII text in one of them (zeros in
+    three bytes of four, or in every other byte); UTF-8 text has no zero bytes at all."""
     head = raw[:64]
-    if len(head) < 4 or b"\x00" not in head:
-        return False
+    if len(head) < 8 or b"\x00" not in head:
+        return None
+    lanes = [head[i::4] for i in range(4)]
+    zero_lanes = [lane.count(0) == len(lane) for lane in lanes]
+    if sum(zero_lanes) == 3 and (zero_lanes == [False, True, True, True] or zero_lanes == [True, True, True, False]):
+        return "UTF-32"
     even, odd = head[0::2], head[1::2]
-    return even.count(0) * 2 >= len(even) and 0 not in odd or odd.count(0) * 2 >= len(odd) and 0 not in even
+    if even.count(0) * 2 >= len(even) and 0 not in odd or odd.count(0) * 2 >= len(odd) and 0 not in even:
+        return "UTF-16"
+    return None
 
 
 def read_source(path: Path) -> Source:
@@ -223,7 +267,7 @@ def read_source(path: Path) -> Source:
 def parse_text(path: Path, text: str) -> Source:
     values: dict[JsonPath, tuple[int, int]] = {}
     keys: dict[JsonPath, tuple[int, int]] = {}
-    found: list[tuple[JsonPath, int, int, str]] = []  # problems found while reading; the reading goes on
+    found: list[tuple[JsonPath, int, int, str]] = _bidi_in_text(text) if _BIDI.search(text) else []
     try:
         data = _build(text, values, keys, found)
     except _Stop as stop:
@@ -353,10 +397,14 @@ def _build(text: str, values: dict, keys: dict, problems: list[tuple[JsonPath, i
                 raise _Stop(*start, "a mapping key must be plain text, not a list or mapping", top[2])
             key = value if isinstance(value, str) else ("" if value is None else str(value).lower()
                                                          if isinstance(value, bool) else str(value))
+            if len(key) > MAX_KEY:  # longer than YAML lets a key be written: repeated through an alias
+                raise _Stop(*start, f"a key of {len(key):,} characters; keys are field names and ids, at most "
+                                    f"{MAX_KEY:,} characters: write the key out instead of repeating a value as a key",
+                            top[2])
             if key in top[6]:
                 first_line = top[6][key][0]
                 problems.append((top[2] + (key,), start[0], start[1],
-                                   f"duplicate key '{key}' (first defined at line {first_line}); "
+                                   f"duplicate key '{shown_key(key)}' (first defined at line {first_line}); "
                                    "YAML would keep only the last one: remove or merge one of them"))
                 top[3] = key
                 top[8] = True
@@ -396,7 +444,8 @@ def _build(text: str, values: dict, keys: dict, problems: list[tuple[JsonPath, i
                     stop.path = path_here()
                     raise
                 in_key = bool(stack) and stack[-1][0] == "map" and stack[-1][3] is _NO_KEY
-                if isinstance(value, str) and (hidden := _hidden_character(value)) is not None:
+                if isinstance(value, str) and (hidden := _hidden_character(
+                        value, text[event.start_mark.index:event.end_mark.index])) is not None:
                     problems.append((path_here(), start[0], start[1], hidden))
                 if not in_key and recording():
                     values[path_of_child() if stack else ()] = start

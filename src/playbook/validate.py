@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from jsonschema import Draft7Validator, FormatChecker
+from jsonschema import Draft7Validator, FormatChecker, ValidationError
 
 try:  # compiles the schema to Python: a validity check about 20 times faster than jsonschema's
     import fastjsonschema
@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - without it every file takes jsonschema
 
 from . import markup
 from .problems import Hints, Problem, did_you_mean
-from .source import JsonPath, Source
+from .source import JsonPath, Source, shown_key
 from .vocab import (FRAMEWORK_PAGE_ANCHORS, RESERVED_FRAMEWORK_IDS, RESERVED_ITEM_IDS,
                     RESERVED_PLAYBOOK_IDS, entry_anchor)
 
@@ -40,9 +40,26 @@ def schema(name: str) -> dict[str, Any]:
 
 
 @cache
+def _ecma(pattern: str) -> re.Pattern[str]:
+    """A schema pattern as JSON Schema reads it (ECMA-262): a final `$` matches only at the very end.
+    Python's `$` also matches before a final line break, so "checklist\\n" would pass an id pattern."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema_: dict[str, Any]) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not _ecma(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Draft7 = jsonschema.validators.extend(Draft7Validator, {"pattern": _pattern})
+
+
+@cache
 def validator(name: str) -> Draft7Validator:
     """Built once per process: building a validator costs far more than using it."""
-    return Draft7Validator(schema(name), format_checker=FormatChecker(formats=["date"]))
+    return _Draft7(schema(name), format_checker=FormatChecker(formats=["date"]))
 
 
 def _formats(node: Any) -> set[str]:
@@ -61,8 +78,8 @@ def is_valid(name: str) -> Callable[[Any], bool]:
     Most files are valid, and jsonschema spends most of its time resolving `$ref`s; so every
     file goes through fastjsonschema first, and only the ones it rejects through jsonschema,
     which finds and explains every error. The messages are therefore jsonschema's alone. Both
-    use Python's `re` and the same format checker; where fastjsonschema is stricter (`$` does
-    not match before a final newline), jsonschema has the last word.
+    use Python's `re` and the same format checker, and both read a final `$` as JSON Schema
+    does (never before a final newline; see `_ecma`).
     """
     if fastjsonschema is None:  # pragma: no cover
         return lambda data: False
@@ -159,7 +176,7 @@ def _describe(source: Source, error: jsonschema.ValidationError) -> Iterator[Pro
         for key in instance:
             if key not in allowed:
                 hint = did_you_mean(key, allowed) or f" Allowed fields: {', '.join(allowed)}."
-                yield source.problem(path + (key,), f"unknown field '{key}'.{hint}", key=True)
+                yield source.problem(path + (key,), f"unknown field '{shown_key(key)}'.{hint}", key=True)
     elif kind == "type":
         if "enum" in schema_here:
             return  # the enum error lists the allowed values, which says more than the type
@@ -178,7 +195,7 @@ def _describe(source: Source, error: jsonschema.ValidationError) -> Iterator[Pro
         hint = did_you_mean(str(instance), choices) if isinstance(instance, str) else ""
         yield source.problem(path, f"expected one of: {', '.join(choices)}; received {_kind(instance)}.{hint}")
     elif kind == "pattern":
-        if expected == _DATE_PATTERN and _DATE_SHAPE.match(instance):
+        if expected == _DATE_PATTERN and _DATE_SHAPE.fullmatch(instance):
             return  # written as a date but not a real one: the format error says so
         if instance == "" and schema_here.get("minLength", 0) >= 1:
             return  # the minLength error says "must not be empty"
@@ -190,7 +207,7 @@ def _describe(source: Source, error: jsonschema.ValidationError) -> Iterator[Pro
         else:
             yield source.problem(path, f"{_short(instance)} {rule}")
     elif kind == "format":
-        if expected == "date" and isinstance(instance, str) and not _DATE_SHAPE.match(instance):
+        if expected == "date" and isinstance(instance, str) and not _DATE_SHAPE.fullmatch(instance):
             return  # not even written as a date: the pattern error says how to write it
         yield source.problem(path, f"{_short(instance)} is not a real calendar date")
     elif kind == "minLength":
@@ -469,7 +486,7 @@ def _check_related(source: Source, index_: int, item: dict[str, Any], playbook_i
     if not isinstance(related, list):
         return
     for position, target in enumerate(related):
-        if not isinstance(target, str) or not _RELATED.match(target):
+        if not isinstance(target, str) or not _RELATED.fullmatch(target):
             continue  # the schema already reported its form
         where = ("items", index_, "related", position)
         if "/" not in target:
@@ -491,6 +508,17 @@ def _check_related(source: Source, index_: int, item: dict[str, Any], playbook_i
             yield source.problem(where, "an item cannot be related to itself")
 
 
+_LISTED = 12  # a message lists the known names up to this many; past it, it says where to find them
+
+
+def _known_frameworks(registries: dict[str, set[str]]) -> str:
+    if not registries:
+        return ""
+    if len(registries) > _LISTED:
+        return f" {len(registries):,} frameworks are registered, one file each in frameworks/."
+    return f" Known frameworks: {', '.join(sorted(registries))}."
+
+
 def _check_refs(source: Source, index_: int, item: dict[str, Any],
                 registries: dict[str, set[str]], broken: set[str], hints: Hints) -> Iterator[Problem]:
     refs = item.get("refs")
@@ -500,8 +528,7 @@ def _check_refs(source: Source, index_: int, item: dict[str, Any],
         if framework in broken:
             continue  # its registry's own problems are the cause, reported at the registry
         if framework not in registries:
-            hint = hints(framework, registries) or (
-                f" Known frameworks: {', '.join(sorted(registries))}." if registries else "")
+            hint = hints(framework, registries) or _known_frameworks(registries)
             yield source.problem(("items", index_, "refs", framework), f"unknown framework '{framework}'.{hint}",
                                  key=True)
             continue
