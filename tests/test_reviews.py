@@ -374,3 +374,44 @@ def test_a_site_can_keep_its_reviews_out_and_a_bad_review_stops_the_build(tmp_pa
     assert "reviews/support-bot.yaml:11:5: $.items['problem-fit/simpler-alternative-tried']: missing required field " \
            "'reason'" in failed.stderr
     assert "Traceback" not in failed.stderr
+
+
+def test_reviews_folder_follows_the_librarys_rules_and_never_reads_outside_it(tmp_path: Path):
+    """Links in reviews/ are read only when they lead to a file inside it; everything else in the
+    folder is reported, and nothing outside is ever read (its text appears in no message)."""
+    root = project(tmp_path)
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("SECRET-TEXT-FROM-OUTSIDE\n", encoding="utf-8")
+    folder = root / "reviews"
+    (folder / "leak.yaml").symlink_to(secret)
+    (folder / "gone.yaml").symlink_to("never-written.yaml")
+    os.mkfifo(folder / "pipe.yaml")
+    (folder / "old.yml").write_text("id: old\n", encoding="utf-8")
+    (folder / "drafts").mkdir()
+    result = run(root, "validate")
+    assert result.returncode == 1 and "SECRET" not in result.stderr + result.stdout
+    assert problems(result) == [
+        "reviews/drafts:1:1: $: is a folder inside reviews/, which is never read: review files are read from "
+        "reviews/<id>.yaml only; move its files up a level",
+        "reviews/gone.yaml:1:1: $: is a link to nothing (its target does not exist); remove the link or restore "
+        "its target",
+        "reviews/leak.yaml:1:1: $: is a link to a place outside reviews/, which is never read; put the file itself "
+        "in reviews/ instead",
+        "reviews/old.yml:1:1: $: data files end in .yaml; rename the file",
+        "reviews/pipe.yaml:1:1: $: is not a regular file (a pipe, socket or device), so it is never read; remove it",
+    ]
+    status = run(root, "review", "status")
+    assert status.returncode == 1 and "SECRET" not in status.stderr + status.stdout
+
+
+@pytest.mark.parametrize("folder", ["playbook_data", "reviews"])
+def test_a_library_or_reviews_folder_that_is_a_link_is_refused(tmp_path: Path, folder: str):
+    root = project(tmp_path)
+    real = tmp_path / f"elsewhere-{folder}"
+    (root / folder).rename(real)
+    (root / folder).symlink_to(real, target_is_directory=True)
+    result = run(root, "validate")
+    assert result.returncode == 1
+    assert problems(result)[0] == (f"{folder}:1:1: $: is a link to a folder, which is never followed: the folder "
+                                   "itself must be here (a link could publish files from anywhere on the machine "
+                                   "that builds the site)")
