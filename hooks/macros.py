@@ -11,6 +11,7 @@ escaped or sanitised HTML and is never rendered as a template.
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from playbook import reference
 from playbook.load import build, check_library_cached
 from playbook.problems import did_you_mean
-from playbook.render import Renderer
+from playbook.render import FRAMEWORKS_DIR, Renderer, pack_uri
 from playbook.stale import DEFAULT_REVIEW_INTERVAL_DAYS
 from playbook.vocab import CATEGORIES, LEVELS, ROLES, STAGES
 
@@ -71,7 +72,8 @@ def define_env(env: Any) -> None:
     @env.macro
     def checklists(level: str | None = None, stage: str | None = None, owner: str | None = None,
                    category: str | None = None) -> str:
-        """Items of every playbook that match the filters, grouped by playbook (heading + checklist)."""
+        """Items of every playbook that match the filters, grouped by playbook: a heading, then one
+        line per item linking to it on its playbook page (never the items' full HTML again)."""
         r = renderer()
         parts: list[str] = []
         for group in r.library.by_category().values():
@@ -84,9 +86,7 @@ def define_env(env: Any) -> None:
                 if items:
                     # The filters are part of the heading id, so several calls on one page never clash.
                     suffix = "-".join(v for v in (level, stage, owner) if v)
-                    parts.append(str(r.playbook_heading(playbook, page=env.page.url, count=len(items),
-                                                        id_suffix=suffix)))
-                    parts.append(str(r.checklist(playbook, page=env.page.url, embedded=True, items=items)))
+                    parts.append(str(r.item_list(playbook, items, page=env.page.url, id_suffix=suffix)))
         _check_filters("checklists", level=level, stage=stage, owner=owner, category=category)
         if not parts:
             return '\n<p class="pb-empty">No checklist item matches these filters yet.</p>\n'
@@ -102,6 +102,25 @@ def define_env(env: Any) -> None:
         if not chosen:
             return '\n<p class="pb-empty">No playbook matches these filters yet.</p>\n'
         return "\n" + str(r.table(chosen, page=env.page.url)) + "\n"
+
+    @env.macro
+    def places() -> SimpleNamespace:
+        """Where readers go from the home page, as source files for Markdown links (MkDocs checks
+        and rewrites them): `.categories` (title, description, src, playbooks, items),
+        `.frameworks` (src only) and `.packs` (title, src). Titles come from the fixed vocabulary,
+        never from YAML: this goes into Markdown, where text from data would be read as markup."""
+        r = renderer()
+        here = posixpath.dirname(env.page.file.src_uri)
+
+        def src(uri: str) -> str:
+            return posixpath.relpath(uri, here or ".")
+
+        categories = [SimpleNamespace(title=CATEGORIES[c].title, description=CATEGORIES[c].description,
+                                      src=src(f"{c}/index.md"), playbooks=len(ps), items=sum(len(p.items) for p in ps))
+                      for c, ps in r.library.by_category().items() if ps]
+        frameworks = [SimpleNamespace(src=src(f"{FRAMEWORKS_DIR}/{f.id}.md")) for f in r.library.frameworks]
+        packs = [SimpleNamespace(title=CATEGORIES[c].title, src=src(pack_uri(c))) for c in r.packs()]
+        return SimpleNamespace(categories=categories, frameworks=frameworks, packs=packs)
 
     @env.macro
     def limits_table() -> str:

@@ -137,8 +137,8 @@ def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
     errors: list[str] = []
 
     def make(base_url: str, **options: Any) -> Page:
-        context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
-                                      accept_downloads=True, **options)
+        options = {"viewport": {"width": 1280, "height": 900}, **options}
+        context = browser.new_context(base_url=base_url, accept_downloads=True, **options)
         context.set_default_timeout(10_000)
         context.route("**/*", _local_only)
         contexts.append(context)
