@@ -25,7 +25,7 @@ from playbook import atomic, reference
 from playbook import review as reviews
 from playbook.load import build, check_library_cached
 from playbook.pdf import PAPERS, PdfError, export as export_pdf
-from playbook.render import FRAMEWORKS_DIR, PDF_DIR, Renderer
+from playbook.render import FRAMEWORKS_DIR, PDF_DIR, Renderer, element_ids, put_back, set_aside
 from playbook.stale import DEFAULT_REVIEW_INTERVAL_DAYS
 from playbook.vocab import CATEGORIES
 
@@ -224,6 +224,27 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     if in_nav:
         in_nav[-1].next_page = None
     return nav
+
+
+def on_page_markdown(markdown: str, page: Page, **_) -> str:
+    """A generated page's large HTML blocks (checklists, crosswalk entries) wait outside Markdown:
+    they are finished HTML, and Python-Markdown would parse each one twice more for nothing."""
+    if page.file.generated_by is None:  # hand-written pages are Markdown throughout
+        return markdown
+    markdown, page.pb_html = set_aside(markdown)  # type: ignore[attr-defined]
+    return markdown
+
+
+def on_page_content(html: str, page: Page, **_) -> str:
+    """Put the blocks back, and tell MkDocs which anchors they hold, so that links to an item
+    (`playbook/#item-id`) from other pages are checked as before."""
+    blocks = getattr(page, "pb_html", None)
+    if not blocks:
+        return html
+    page.pb_html = None  # type: ignore[attr-defined]
+    if page.present_anchor_ids is not None:
+        page.present_anchor_ids |= element_ids(blocks)
+    return put_back(html, blocks)
 
 
 def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001 - livereload's types

@@ -32,7 +32,7 @@ from playbook.load import check_library, load_library
 from playbook.model import Item, Library, Playbook, Trait
 from playbook.plan import (NO, UNANSWERED, UNSURE, YES, Answers, Condition, answers, applies, condition, describe,
                            entries, groups, ordered_items, plan_record, select)
-from playbook.render import PLAN_DETAILS, PLAN_ITEMS, PLAN_URI, Renderer
+from playbook.render import PLAN_ITEMS, PLAN_URI, Renderer
 from playbook.vocab import LEVELS, ROLES, STAGES
 
 # Conditions laid over the fixture library: (file, text after which to insert, the new text).
@@ -553,17 +553,18 @@ def test_plan_page_embeds_no_item_and_points_at_its_data_files(library_root: Pat
     page = _plan_page(load_library(library_root))
     assert not page.select("[data-item-id]")
     form = page.select_one("form[data-pb-plan-form]")
-    assert (form["data-items"], form["data-details"]) == ("plan-items.json", "plan-details.json")
-    assert (PLAN_ITEMS, PLAN_DETAILS) == ("plan/plan-items.json", "plan/plan-details.json")
+    assert form["data-items"] == "plan-items.json" and not form.has_attr("data-details")
+    assert PLAN_ITEMS == "plan/plan-items.json"
     assert page.select_one("[data-pb-plan-total]").get_text() == (
         "The library has 6 checks in 3 playbooks; 1 apply to every product. "
         "Answer the questions to see the ones that apply to yours.")
 
 
-def test_plan_data_holds_every_item_in_plan_order_with_its_condition_and_details(library_root: Path):
+def test_plan_data_holds_every_item_in_plan_order_with_its_condition_and_no_details(library_root: Path):
     library = load_library(library_root)
     files = Renderer(library).plan_data_files()
-    head, details = json.loads(files[PLAN_ITEMS]), json.loads(files[PLAN_DETAILS])
+    assert list(files) == [PLAN_ITEMS], "details come from the playbook pages, not from a second copy"
+    head = json.loads(files[PLAN_ITEMS])
     assert [t["id"] for t in head["traits"]] == [t.id for t in library.traits]
     assert head["traits"][3] == {"id": "acts-alone", "label": "acts without approval", "requires": "tool-use"}
     assert [i["id"] for i in head["items"]] == [i.global_id for i in ordered_items(library)]
@@ -573,12 +574,8 @@ def test_plan_data_holds_every_item_in_plan_order_with_its_condition_and_details
         assert (row.get("all", []), row.get("skip", [])) == ([list(g) for g in when.applies_when],
                                                              list(when.skip_when))
         assert head["playbooks"][row["book"]]["id"] == item.playbook_id
-        assert details["items"][row["id"]]["when"] == describe(when, library)
-    slices = details["items"][SLICES]
-    assert slices["when"] == ("Applies when the product handles personal data and answers from private documents "
-                              "and has users in the European Union.")
-    assert head["playbooks"][0]["url"].startswith("../") and all(
-        ref[1].startswith("../frameworks/demo-framework/#") for d in details["items"].values() for ref in d["refs"])
+        assert not {"why", "how", "refs", "when"} & set(row)
+    assert head["playbooks"][0]["url"].startswith("../")
 
 
 def test_a_playbook_page_says_in_words_when_a_conditional_item_applies(library_root: Path):
@@ -602,7 +599,7 @@ def test_the_built_site_publishes_the_plan_page_and_its_data(fixture_site: SiteB
     assert {s["src"].rsplit("/", 1)[-1] for s in html.select("script[src]") if "assets/" in s["src"]} >= {
         "checklist.js", "print.js", "plan.js"}
     data = json.loads((fixture_site.site / PLAN_ITEMS).read_text(encoding="utf-8"))
-    assert len(data["items"]) == 6 and (fixture_site.site / PLAN_DETAILS).is_file()
+    assert len(data["items"]) == 6 and not (fixture_site.site / "plan" / "plan-details.json").exists()
     home = BeautifulSoup(fixture_site.page(""), "html.parser")
     nav = [a.get_text(" ", strip=True) for a in home.select(".md-nav--primary > .md-nav__list > li > a, "
                                                             ".md-nav--primary > .md-nav__list > li > label")]

@@ -31,28 +31,76 @@ def run_pdf(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[st
                           text=True, timeout=120, env={**os.environ, **env})
 
 
-def test_print_packs_hold_every_playbook_of_their_category_and_no_duplicate_element_ids(fixture_site: SiteBuild):
+def test_print_packs_hold_a_place_for_every_playbook_of_their_category_and_no_item_html(fixture_site: SiteBuild):
+    """A pack names each playbook's page (print.js takes the checklist from there, see
+    tests/browser/test_print.py); it repeats no item, so a pack costs little however large the library."""
     packs = {"print/": ["problem-fit", "bias-check", "injection-defence"], "print/strategy/": ["problem-fit"],
              "print/ethics/": ["bias-check"], "print/feasibility/": ["injection-defence"]}
+    pages = {"problem-fit": "strategy/problem-fit/", "bias-check": "ethics/bias-check/",
+             "injection-defence": "feasibility/injection-defence/"}
     for url, playbooks in packs.items():
         page = soup(fixture_site.page(url))
         sections = page.select("section.pb-pack__playbook")
         assert [s["data-playbook-id"] for s in sections] == playbooks, url
+        up = "../" * url.count("/")
         for section in sections:
-            items = section.select("li[data-item-id]")
-            assert items and all(i["data-item-id"].startswith(section["data-playbook-id"] + "/") for i in items)
-            assert all(i.select_one("input[type=checkbox]") for i in items)
+            place = section.select_one("[data-pb-src]")
+            assert place["data-pb-src"] == up + pages[section["data-playbook-id"]], url
+            assert place.select_one("a")["href"] == place["data-pb-src"], "without JavaScript: a link to the page"
+            assert (fixture_site.site / pages[section["data-playbook-id"]] / "index.html").is_file()
+        assert not page.select("li[data-item-id], ol.pb-checklist"), url
         ids = Counter(el["id"] for el in page.select("[id]"))
         assert [i for i, n in ids.items() if n > 1] == [], url
     assert not (fixture_site.site / "print" / "value").exists(), "no pack for a category without playbooks"
 
 
-def test_pack_items_keep_their_global_ids_and_link_to_the_playbook_page(fixture_site: SiteBuild):
-    page = soup(fixture_site.page("print/"))
-    item = page.select_one('li[data-item-id="problem-fit/user-problem-stated"]')
-    assert item.select_one("h4")["id"] == "problem-fit--user-problem-stated"
-    assert item.select_one("a.pb-item__link")["href"] == "../strategy/problem-fit/#user-problem-stated"
-    assert page.select_one("#pb-problem-fit h2 a")["href"] == "../strategy/problem-fit/"
+def test_pack_contents_link_every_section_with_its_item_count_and_headings_skip_no_level(fixture_site: SiteBuild):
+    library = load_library(FIXTURE_LIBRARY)
+    for url in ("print/", "print/strategy/", "print/ethics/"):
+        page = soup(fixture_site.page(url)).select_one("article")
+        sections = page.select("section.pb-pack__playbook")
+        links = page.select("nav.pb-pack__contents a")
+        assert [a["href"] for a in links] == [f"#{s['id']}" for s in sections], url
+        for a, section in zip(links, sections):
+            assert a.get_text() == section.h2.get_text()
+            count = len(library.playbook(section["data-playbook-id"]).items)
+            assert a.find_next_sibling("span", class_="pb-count").get_text() == f"{count} item{'' if count == 1 else 's'}"
+            assert not a.has_attr("data-pb-pdf"), "`playbook pdf` reads data-pb-pdf links as pages to print"
+        levels = [int(h.name[1]) for h in page.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
+        assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])) and max(levels) == 2, url
+        assert len(page.select("[data-pb-print]")) == 1, "one set of print controls"
+    grouped = soup(fixture_site.page("print/")).select(".pb-pack__groups > li")
+    assert [g.select_one(".pb-pack__group").get_text() for g in grouped] == [
+        "Strategy", "Ethics safeguards", "Feasibility"]
+
+
+def test_items_show_no_global_id_but_search_still_finds_it(fixture_site: SiteBuild):
+    item = soup(fixture_site.page("strategy/problem-fit/")).select_one('li[data-item-id="problem-fit/user-problem-stated"]')
+    assert not item.select("code"), "no id shown as code"
+    key = item.select_one(".pb-item__key")
+    assert key.has_attr("hidden") and key.get_text() == "problem-fit/user-problem-stated"
+    link = item.select_one("a.pb-item__link")
+    assert link["aria-label"] == "Link to: Write the user problem in one paragraph that does not mention AI."
+    index = json.loads((fixture_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    found = [d["location"] for d in index["docs"] if "problem-fit/user-problem-stated" in d["text"]]
+    assert "strategy/problem-fit/#user-problem-stated" in found
+
+
+def test_search_results_read_as_sentences(fixture_site: SiteBuild):
+    """A result shows its title and the start of its text: the item's sentence, then its words
+    (when it applies, why, how), not a run of labels and ids; a playbook's facts stay out."""
+    index = json.loads((fixture_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = {d["location"]: d for d in index["docs"]}
+    item = docs["strategy/problem-fit/#user-problem-stated"]
+    assert item["title"] == "Write the user problem in one paragraph that does not mention AI."
+    text = BeautifulSoup(item["text"], "html.parser").get_text(" ", strip=True)
+    assert text.startswith("Why it matters Teams that start from the technology"), text[:120]
+    assert text.endswith("problem-fit/user-problem-stated"), "the id last, for searches by id"
+    assert "Owner:" not in text and "Stage:" not in text
+    page = BeautifulSoup(docs["strategy/problem-fit/"]["text"], "html.parser").get_text(" ", strip=True)
+    assert "Last reviewed" not in page and "Category" not in page, page[:200]
+    framework = docs["frameworks/demo-framework/"]["text"]
+    assert "Publisher" not in framework and "Edition" not in framework
 
 
 def test_packs_are_linked_from_category_pages_and_the_overview_but_stay_out_of_nav_and_search(

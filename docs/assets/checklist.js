@@ -69,11 +69,11 @@
     (kids || []).forEach(function (c) { if (c) e.append(c); });
     return e;
   }
-  function button(text, fn) {
-    return h("button", { type: "button", className: "pb-btn", textContent: text, onclick: fn });
+  function button(text, fn, cls) {
+    return h("button", { type: "button", className: "pb-btn" + (cls ? " " + cls : ""), textContent: text, onclick: fn });
   }
   function set(el, text) { if (el.textContent !== text) el.textContent = text; }
-  function say(L, text) { L.msg.textContent = text; }
+  function say(L, text) { if (L.msg) L.msg.textContent = text; else announce(text); } // lists without a toolbar
   function all(sel) { return [].slice.call(document.querySelectorAll(sel)); }
   function now() { return new Date().toISOString(); }
   function page() { return location.href.split(/[?#]/)[0]; }
@@ -108,13 +108,15 @@
         refresh();
         if (!it.area.hidden) it.area.focus();
       });
-      li.append(h("div", { className: "pb-note" }, [it.btn, it.area]));
+      li.append(h("div", { className: "pb-note" }, [it.btn, copyLink(it), it.area]));
       cb.addEventListener("change", function () { save(it); });
       L.items.push(it);
     });
     if (!L.items.length) return;
     L.must = L.items.filter(function (it) { return it.level == "must"; });
-    if (pid) tools(L); // lists of many playbooks (the plan page, data-pb-plan) get ticks and notes only
+    // Lists of many playbooks (the plan page, data-pb-plan; a print pack's sections, under its one set
+    // of print controls) get ticks and notes only.
+    if (pid && !ol.closest(".pb-pack__playbook")) tools(L);
     lists.push(L);
     ol.pbList = L;
   }
@@ -122,8 +124,7 @@
   function tools(L) {
     var filters = h("div", { className: "pb-filters", role: "group", "aria-label": "Filter items" }), selects = [],
       hide = h("input", { type: "checkbox", onchange: function () { L.filter(); } }),
-      file = h("input", { type: "file", accept: ".json,.yaml,.yml,application/json,application/yaml", hidden: true }),
-      progress = h("div", { className: "pb-progress", role: "status" }), actions;
+      progress = h("div", { className: "pb-progress", role: "status" });
     L.t1 = h("span");
     L.bar = h("progress", { max: L.items.length, value: 0, "aria-label": "Items done" });
     progress.append(L.t1, L.bar);
@@ -159,38 +160,153 @@
       });
       set(L.shown, n < L.items.length ? "Showing " + n + " of " + L.items.length + " items" : "");
     };
+    L.link = h("input", { type: "text", readOnly: true, hidden: true, className: "pb-link",
+      "aria-label": "Link to my ticks" });
+    L.msg = h("p", { className: "pb-msg", role: "status" });
+    L.ol.before(h("div", { className: "pb-tools" }, [progress, filters, menu(L), L.link, L.msg]));
+    if (store === memory) say(L, "This browser does not let the page save progress: ticks last only until you leave.");
+  }
+
+  // Everything but progress and filters, in one native disclosure: keyboard, screen readers and a
+  // page without JavaScript (which never sees it) work as they do for any <details>. It closes on
+  // Escape and after any of its buttons has done its work; the messages go to L.msg, outside it.
+  function menu(L) {
+    var file = h("input", { type: "file", accept: ".json,.yaml,.yml,application/json,application/yaml", hidden: true }),
+      summary = h("summary", { textContent: "Save, load, share or print" }),
+      panel = h("div", { className: "pb-menu__panel" }), d = h("details", { className: "pb-menu" }, [summary, panel]);
+    function group(legend, kids, cls) {
+      return h("fieldset", { className: "pb-menu__group" + (cls ? " " + cls : "") },
+        [h("legend", { textContent: legend })].concat(kids));
+    }
+    function close() {
+      var inside = d.contains(document.activeElement) || document.activeElement === document.body;
+      d.open = false;
+      if (inside) summary.focus(); // never strand focus in a closed panel; the share field keeps it
+    }
     file.onchange = function () {
       if (file.files && file.files[0]) load(L, file.files[0], L.replace);
       file.value = "";
     };
-    actions = h("div", { className: "pb-actions" }, [
-      button("Download JSON", function () {
-        download(L.pid + "-progress.json", "application/json", JSON.stringify(exported(L), null, 2) + "\n");
-      }),
-      button("Download Markdown", function () { download(L.pid + "-checklist.md", "text/markdown", markdown(L)); }),
-      button("Download review file", function () { download(L.pid + "-review.yaml", "application/yaml", reviewFile(L)); }),
-      button("Share link", function () { share(L); }),
-      button("Import JSON (merge)…", function () { L.replace = false; file.click(); }),
-      button("Import JSON (replace)…", function () { L.replace = true; file.click(); }),
-      button("Reset this playbook", function () {
-        if (!confirm("Clear all saved ticks and notes for “" + L.title + "”?")) return;
-        remove(L.pid + "/");
-        refresh();
-        say(L, "Progress for “" + L.title + "” was cleared.");
-      }),
-      button("Reset all playbooks", function () {
-        if (!confirm("Clear all saved ticks and notes for every playbook on this site?")) return;
-        remove("");
-        refresh();
-        say(L, "All saved progress was cleared.");
-      }),
-      file
-    ]);
-    L.link = h("input", { type: "text", readOnly: true, hidden: true, className: "pb-link",
-      "aria-label": "Share link" });
-    L.msg = h("p", { className: "pb-msg", role: "status" });
-    L.ol.before(h("div", { className: "pb-tools" }, [progress, filters, actions, L.link, L.msg]));
-    if (store === memory) say(L, "This browser does not let the page save progress: ticks last only until you leave.");
+    [
+      group("Save and share", [
+        button("Save my progress to a file", function () {
+          download(L.pid + "-progress.json", "application/json", JSON.stringify(exported(L), null, 2) + "\n");
+        }),
+        button("Copy a link to my ticks", function () { share(L); }),
+        button("Download as a Markdown checklist", function () {
+          download(L.pid + "-checklist.md", "text/markdown", markdown(L));
+        }),
+        button("Download a review file", function () {
+          download(L.pid + "-review.yaml", "application/yaml", reviewFile(L));
+        })
+      ]),
+      group("Load progress from a file", [
+        h("p", { className: "pb-menu__hint", textContent: "A file saved with “Save my progress to a file”, or a " +
+          "review file. Adding keeps whichever of each tick is newer; replacing makes this playbook match the file." }),
+        h("div", { className: "pb-menu__row" }, [
+          button("Load and add to my ticks…", function () { L.replace = false; file.click(); }),
+          button("Load and replace my ticks…", function () { L.replace = true; file.click(); })
+        ]),
+        file
+      ]),
+      printing(L.ol),
+      group("Clear saved progress", [
+        button("Clear my ticks and notes for this playbook…", function () { clear(L, L.pid + "/"); }, "pb-btn--danger"),
+        button("Clear my ticks and notes for every playbook…", function () { clear(L, ""); }, "pb-btn--danger")
+      ], "pb-menu__group--danger")
+    ].forEach(function (e) { if (e) panel.append(e); });
+    panel.addEventListener("click", function (e) { // after the action has run (a dialog, a file chooser)
+      if (e.target.closest && e.target.closest("button")) close();
+    });
+    d.addEventListener("keydown", function (e) {
+      if (e.key == "Escape" && d.open) { e.preventDefault(); e.stopPropagation(); close(); }
+    });
+    return d;
+  }
+  function printing(ol) { // the page's print choices and PDF (print.js fills them), moved into the menu
+    var found = [], e;
+    for (e = ol.previousElementSibling; e && !/^H[1-6]$/.test(e.tagName); e = e.previousElementSibling) {
+      if (e.matches("[data-pb-print], .pb-downloads")) found.unshift(e);
+    }
+    return found.length ? h("div", { className: "pb-menu__print" }, found) : null;
+  }
+
+  // -- an item's address: its '#' link (for readers without JavaScript) becomes a copy button ------
+  function copyLink(it) {
+    var a = it.li.querySelector("a.pb-item__link"), b, field;
+    if (!a) return null;
+    b = button("Copy link", function () {
+      var url = new URL(a.getAttribute("href"), location.href);
+      url.search = ""; // the item's address, not this visit's query (a shared link, say)
+      try {
+        navigator.clipboard.writeText(url.href).then(copied, function () { byHand(url.href); });
+      } catch (e) { byHand(url.href); } // no clipboard API: an http:// site, an old browser
+    }, "pb-item__copy");
+    b.setAttribute("aria-label", "Copy link to: " + it.text); // the visible words first, then which item
+    function copied() {
+      if (field) field.hidden = true;
+      set(b, "Link copied");
+      announce("Link copied");
+      clearTimeout(b.pbTimer);
+      b.pbTimer = setTimeout(function () { set(b, "Copy link"); }, 3000);
+    }
+    function byHand(url) { // a read-only field holding the address, selected for Ctrl+C
+      var ok = false;
+      if (!field) {
+        field = h("input", { type: "text", readOnly: true, className: "pb-link pb-item__url", "aria-label": "Link to: " + it.text });
+        b.after(field);
+      }
+      field.value = url;
+      field.hidden = false;
+      field.focus();
+      field.select();
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; } // the older way, where allowed
+      if (ok) { copied(); b.focus(); } else announce("The link is selected: press Ctrl+C (⌘C on a Mac) to copy it.");
+    }
+    a.remove();
+    return b;
+  }
+  function announcer() { // the status region "Copy link" speaks through, once per page with item links
+    if (document.querySelector("a.pb-item__link") && !document.querySelector(".pb-announce")) {
+      (document.querySelector("main") || document.body).append(h("p", { className: "pb-announce", role: "status" }));
+    }
+  }
+  function announce(text) { // one polite status region per page view, made empty in run()
+    var box = document.querySelector(".pb-announce");
+    if (!box) return;
+    box.textContent = "";
+    setTimeout(function () { box.textContent = text; }, 50); // the same words twice are announced twice
+  }
+
+  // -- clearing: say first what would be lost, then what was ----------------------------------
+  function plural(n, word) { return n + " " + word + (n == 1 ? "" : "s"); }
+  function clear(L, prefix) {
+    var ids = keys(prefix), ticks = 0, notes = 0, books = new Set(), what;
+    ids.forEach(function (id) {
+      var s = read(id);
+      if (!s) return;
+      ticks += s.done;
+      notes += !!s.note;
+      if (s.done || s.note) books.add(id.split("/")[0]);
+    });
+    what = plural(ticks, "tick") + " and " + plural(notes, "note") +
+      (prefix ? " for “" + L.title + "”" : " on " + plural(books.size, "playbook"));
+    if (!ticks && !notes) {
+      remove(prefix); // entries without a tick or a note: nothing anyone would miss
+      refresh();
+      return say(L, "Nothing to clear: no ticks or notes are saved in this browser" +
+        (prefix ? " for “" + L.title + "”." : "."));
+    }
+    if (!confirm(prefix
+      ? "Clear " + what + "?\n\nThey are saved only in this browser, so this cannot be undone unless you saved them " +
+        "with “Save my progress to a file”. Other playbooks keep their ticks and notes."
+      : "Clear every tick and note saved in this browser, for every playbook and not only this one: " + what +
+        "?\n\nThis cannot be undone unless you saved each playbook with “Save my progress to a file”.")) {
+      return say(L, "Nothing was cleared.");
+    }
+    remove(prefix);
+    refresh();
+    say(L, "Cleared " + what + (prefix ? "." : ": no ticks or notes are saved in this browser now."));
   }
 
   // -- export, import, share ------------------------------------------------------------------
@@ -376,6 +492,7 @@
     try {
       lists = [];
       rows = [];
+      announcer();
       all("ol.pb-checklist[data-playbook-id], ol.pb-checklist[data-pb-plan]").forEach(function (ol) {
         if (ol.pbList) lists.push(ol.pbList); else bind(ol);
       });
@@ -386,6 +503,16 @@
       if (window.console) console.error("checklist:", e); // the page stays a plain checklist
     }
   }
+
+  document.addEventListener("pb:checklists", function () { // lists put in after load: a print pack's (print.js)
+    try {
+      announcer();
+      all("ol.pb-checklist[data-playbook-id]").forEach(function (ol) { if (!ol.pbList) bind(ol); });
+      refresh();
+    } catch (e) {
+      if (window.console) console.error("checklist:", e);
+    }
+  });
 
   // The one store of saved progress, for plan.js: it builds its rows from data and saves ticks and
   // notes here, so a tick on the plan is the same saved progress as on the playbook's page.

@@ -1,7 +1,7 @@
 /* "Plan my review": the questionnaire and the plan built from it. Vanilla JS, no dependencies.
    The page holds the questions, the filters and the buttons. The items come from plan-items.json
-   (written at build time by playbook/plan.py's page_data), their details from plan-details.json
-   when a reader first opens one. The rule is playbook/plan.py's, in three-valued logic (yes / no /
+   (written at build time by playbook/plan.py's page_data); an item's details are taken from its
+   playbook's page (pages.js) when a reader first opens it. The rule is playbook/plan.py's, in three-valued logic (yes / no /
    unknown, where "not sure" and "not answered" are unknown): an item is in the plan unless the
    answers rule it out, and an item that depends on unknown answers says so. `playbook plan` and
    this page give the same list.
@@ -397,32 +397,26 @@
     if (it && e.target === it.row.details && it.row.details.open) fill(it, it.row.details);
   }
 
-  function fill(it, details) { // details on demand, from plan-details.json
+  function fill(it, details) { // details on demand, from the item on its playbook's page (pages.js)
     if (details.pbFilled) return;
     details.pbFilled = 1;
-    var box = h("div", { className: "pb-row__more" }, [h("p", { textContent: "Loading…" })]);
+    var box = h("div", { className: "pb-row__more" }, [h("p", { textContent: "Loading…" })]), own = /^(\.\.\/|[a-z0-9-]+\/)/.test(it.url);
     details.append(box);
-    load(P.form.getAttribute("data-details")).then(function (all) {
-      var d = all && all.items && Object.prototype.hasOwnProperty.call(all.items, it.id) ? all.items[it.id] : null, note;
+    (window.pbPages && own ? window.pbPages.load(it.url) : Promise.reject(new Error("no page to read"))).then(function (doc) {
+      var li = doc.querySelector('li[data-item-id="' + CSS.escape(it.id) + '"]'), when = li && li.querySelector(".pb-item__when"), note;
       box.textContent = "";
-      if (!d) { box.append(h("p", { textContent: "No details for this check." })); return; }
-      box.append(h("p", { className: "pb-row__when", textContent: String(d.when || describe(it)) }));
-      [["why", "Why it matters"], ["how", "How to check"]].forEach(function (part) {
-        var paras = Array.isArray(d[part[0]]) ? d[part[0]] : [];
-        if (!paras.length) return;
-        box.append(h("p", { className: "pb-item__label", textContent: part[1] }));
-        paras.forEach(function (p) { box.append(h("p", { textContent: String(p) })); });
-      });
-      if (Array.isArray(d.refs) && d.refs.length) {
-        box.append(h("p", { className: "pb-item__label", textContent: "Frameworks" }),
-          h("ul", { className: "pb-row__refs" }, d.refs.map(function (r) {
-            var href = String(r[1] || "");
-            return h("li", {}, [/^(\.\.\/|[a-z0-9-]+\/|#)/.test(href) ? h("a", { href: href, textContent: String(r[0]) }) : String(r[0])]);
-          })));
+      box.append(h("p", { className: "pb-row__when", textContent: when ? when.textContent : describe(it) }));
+      if (!li) box.append(h("p", { textContent: "No details for this check." }));
+      else {
+        [".pb-item__why", ".pb-item__how", ".pb-item__refs"].forEach(function (sel) { // the page's own words and links
+          var part = li.querySelector(sel);
+          if (!part) return;
+          part = document.importNode(part, true);
+          [].forEach.call(part.querySelectorAll("[id]"), function (e) { e.removeAttribute("id"); });
+          box.append(part);
+        });
       }
-      if (/^(\.\.\/|[a-z0-9-]+\/)/.test(it.url)) {
-        box.append(h("p", {}, ["From the playbook ", h("a", { href: it.url + "#" + it.id.split("/")[1], textContent: it.title }), "."]));
-      }
+      box.append(h("p", {}, ["From the playbook ", h("a", { href: it.url + "#" + it.id.split("/")[1], textContent: it.title }), "."]));
       note = h("textarea", { className: "pb-note__text", maxLength: 500, rows: 2, id: it.row.cb.id + "-note" });
       note.value = saved(it).note;
       note.addEventListener("input", function () {
@@ -431,7 +425,10 @@
       box.append(h("label", { htmlFor: note.id, className: "pb-item__label", textContent: "Note (saved in this browser)" }), note);
     }, function () {
       details.pbFilled = 0;
-      box.textContent = "The details could not be loaded; open the item on its playbook's page.";
+      box.textContent = "";
+      box.append(h("p", {}, ["The details could not be loaded here; ",
+        own ? h("a", { href: it.url + "#" + it.id.split("/")[1], textContent: "open the item on its playbook's page" }) :
+          "open the item on its playbook's page", "."]));
     });
   }
 

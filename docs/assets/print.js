@@ -94,13 +94,72 @@
     }
     box.setAttribute("role", "group");
     box.setAttribute("aria-label", "Print");
-    box.append(h("span", "pb-print-controls__label", "Print:"), button("Print blank", "blank"),
+    box.append(h("span", "pb-print-controls__label", "Print"), button("Print blank", "blank"),
       button("Print with my progress", "progress"), label);
     box.hidden = false;
   }
 
+  // -- print packs: each playbook's checklist, taken from the playbook's own page ----------------
+  // A pack holds, per playbook, a place `[data-pb-src]` naming that page. Its list is fetched,
+  // its element ids get the playbook id as a prefix (so two playbooks never share one), its links
+  // are made to work from here, and checklist.js is asked to bind it ("pb:checklists"). The print
+  // choices appear once every section is in; `playbook pdf` waits for `data-pb-state` on each.
+  var MAX_FETCHES = 6;
+  function adopt(place, doc) {
+    var section = place.closest("[data-playbook-id]"), pid = section ? section.getAttribute("data-playbook-id") : "",
+      ol = pid && doc.querySelector('ol.pb-checklist[data-playbook-id="' + CSS.escape(pid) + '"]'), list;
+    if (!ol) throw new Error(place.getAttribute("data-pb-src") + " holds no checklist for " + pid);
+    list = document.importNode(ol, true); // its links already lead to where they did (pages.js)
+    each("[id]", function (e) { e.id = pid + "--" + e.id; }, list);
+    each("[for]", function (e) { e.htmlFor = pid + "--" + e.htmlFor; }, list);
+    each("[aria-describedby], [aria-labelledby]", function (e) {
+      ["aria-describedby", "aria-labelledby"].forEach(function (name) {
+        var v = e.getAttribute(name);
+        if (v) e.setAttribute(name, v.split(/\s+/).map(function (x) { return pid + "--" + x; }).join(" "));
+      });
+    }, list);
+    place.textContent = "";
+    place.append(list);
+  }
+  function assemble(places) {
+    var queue = places.slice(), pending = places.length, failed = 0;
+    return new Promise(function (resolve) {
+      function next() {
+        var place = queue.shift();
+        if (!place) return;
+        window.pbPages.load(place.getAttribute("data-pb-src")).then(function (doc) {
+          adopt(place, doc);
+          place.setAttribute("data-pb-state", "ready");
+        }).catch(function (e) {
+          failed++;
+          place.setAttribute("data-pb-state", "failed");
+          var p = place.querySelector(".pb-pack__wait");
+          if (p) p.prepend("This checklist could not be loaded here. ");
+          if (window.console) console.warn("checklist: print pack:", e); // a network failure, said on the page
+        }).then(function () {
+          if (--pending) return next();
+          resolve(failed);
+        });
+      }
+      for (var i = 0; i < Math.min(MAX_FETCHES, places.length); i++) next();
+    });
+  }
+
   function run() {
-    try { each("[data-pb-print]", controls); } catch (e) { if (window.console) console.error("checklist: print:", e); }
+    try {
+      var places = [].filter.call(document.querySelectorAll("[data-pb-src]"), function (p) {
+        return !p.hasAttribute("data-pb-state");
+      });
+      if (!places.length) return each("[data-pb-print]", controls);
+      places.forEach(function (p) { p.setAttribute("aria-busy", "true"); });
+      assemble(places).then(function () {
+        places.forEach(function (p) { p.removeAttribute("aria-busy"); });
+        document.dispatchEvent(new CustomEvent("pb:checklists"));
+        each("[data-pb-print]", controls);
+        var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+        if (target) target.scrollIntoView(); // the section asked for has moved while the lists came in
+      });
+    } catch (e) { if (window.console) console.error("checklist: print:", e); }
   }
   window.addEventListener("beforeprint", function () {
     try { prepare(); } catch (e) { if (window.console) console.error("checklist: print:", e); }

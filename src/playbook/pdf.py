@@ -3,8 +3,9 @@
 `export(site, output)` serves the built site (MkDocs' `site/`) on 127.0.0.1, opens the print pack
 of all playbooks to learn what to print (its links to playbook pages and category packs carry
 `data-pb-pdf`, the file name of the linked page's PDF), then prints each page with the site's
-print stylesheet: `<playbook-id>.pdf`, `pack-<category>.pdf` and `pack-all.pdf`, blank checklists
-without the why/how text unless `details` is set. Pages may only load from that local server (web
+print stylesheet, a pack once it has taken in each playbook's checklist: `<playbook-id>.pdf`,
+`pack-<category>.pdf` and `pack-all.pdf`, blank checklists without the why/how text unless
+`details` is set. Pages may only load from that local server (web
 fonts and the like are refused), so an export never reaches the network.
 
 Playwright drives the system's Chromium (`/usr/bin/chromium`, or the path in `$CHROMIUM`); it
@@ -94,13 +95,19 @@ def serve(site: Path) -> Iterator[str]:
 
 
 _PAGE_PARTS = frozenset({"document", "stylesheet", "script", "font", "image"})
+# A print pack fetches each playbook's page for its checklist (print.js); wait for every section.
+_ASSEMBLED = """() => !document.querySelector("[data-pb-src]:not([data-pb-state])")"""
+_FAILED = """() => [...document.querySelectorAll('[data-pb-state="failed"]')].map(e => e.dataset.pbSrc)"""
 
 
 def _local_only(route: Any) -> None:
-    """Let a page load its own parts from the local server; refuse the rest (web fonts, GitHub
-    statistics, the search index and sitemap that a printout has no use for)."""
+    """Let a page load its own parts from the local server, and a print pack the playbook pages it
+    takes its checklists from; refuse the rest (web fonts, GitHub statistics, the search index and
+    sitemap that a printout has no use for)."""
     request = route.request
-    if urlsplit(request.url).hostname == "127.0.0.1" and request.resource_type in _PAGE_PARTS:
+    url = urlsplit(request.url)
+    page = request.resource_type == "fetch" and (url.path.endswith("/") or url.path.endswith(".html"))
+    if url.hostname == "127.0.0.1" and (request.resource_type in _PAGE_PARTS or page):
         route.continue_()
     else:
         route.abort()
@@ -159,6 +166,11 @@ def export(site: Path, output: Path, *, paper: str = "A4", details: bool = False
                     response = page.goto(job.url, wait_until="load")
                     if response is None or not response.ok:
                         failed.append(f"{job.url}: HTTP {response.status if response else '?'}")
+                        continue
+                    page.wait_for_function(_ASSEMBLED)
+                    missing = page.evaluate(_FAILED)
+                    if missing:
+                        failed.append(f"{job.url}: the checklists of {', '.join(missing)} did not load")
                         continue
                     page.evaluate(_SET_CLASSES, classes)
                     page.pdf(path=str(partial), format=paper, print_background=True)

@@ -435,15 +435,14 @@ def plan_record(library: Library, given: Answers | Collection[str], fmt: str = "
 # -- the page's data ---------------------------------------------------------------------------------
 
 
-def page_data(library: Library, *, url: Callable[[Playbook], str], ref_url: Callable[[Any], str],
-              ref_title: Callable[[Any], str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """What the "Plan my review" page loads: the plan items in plan order with their conditions
-    (small, loaded with the page), and each item's details (why, how, references; loaded when a
-    reader first opens one). `url` gives a playbook's page and `ref_url`/`ref_title` a framework
-    reference's link and title, as seen from the plan page."""
+def page_data(library: Library, *, url: Callable[[Playbook], str]) -> dict[str, Any]:
+    """What the "Plan my review" page loads with it: the plan items in plan order with their
+    conditions, and the questions, stages, levels, owners and playbooks they name. An item's
+    details (why, how, references) are not repeated here: the page takes them from the item on its
+    playbook's page when a reader opens it. `url` gives a playbook's page as seen from the plan page."""
     books = [p for p in ordered(library)]
     index = {p.id: i for i, p in enumerate(books)}
-    items, details = [], {}
+    items = []
     for item in ordered_items(library):
         playbook = _playbook(library, item)
         when = condition(item, playbook)
@@ -457,11 +456,6 @@ def page_data(library: Library, *, url: Callable[[Playbook], str], ref_url: Call
         if item.replaces:
             row["replaces"] = [f"{playbook.id}/{old}" for old in item.replaces]
         items.append(row)
-        details[item.global_id] = {
-            "when": describe(when, library),
-            "why": markup.paragraphs(item.why), "how": markup.paragraphs(item.how),
-            "refs": [[ref_title(ref), ref_url(ref)] for ref in item.refs],
-        }
     head = {
         "format": "genai-playbook-plan-data", "version": 1, "site_version": __version__,
         "traits": [{"id": t.id, "label": t.label, **({"requires": t.requires} if t.requires else {})}
@@ -472,4 +466,4 @@ def page_data(library: Library, *, url: Callable[[Playbook], str], ref_url: Call
         "playbooks": [{"id": p.id, "title": p.title, "url": url(p)} for p in books],
         "items": items,
     }
-    return head, {"format": "genai-playbook-plan-details", "version": 1, "items": details}
+    return head

@@ -30,7 +30,6 @@ from .vocab import CATEGORIES, LEVELS, ROLES, STAGES, entry_anchor
 OVERVIEW_URI = "playbooks/index.md"
 PLAN_URI = "plan/index.md"  # "Plan my review": the checklist tailored to one product
 PLAN_ITEMS = "plan/plan-items.json"  # the plan page's items and conditions (see plan.page_data)
-PLAN_DETAILS = "plan/plan-details.json"  # why, how and references of each item, loaded on demand
 REVIEWS_DIR = "reviews"  # published reviews: reviews/index.md and reviews/<id>.md
 REVIEWS_INDEX = f"{REVIEWS_DIR}/index.md"
 FRAMEWORKS_DIR = "frameworks"
@@ -136,7 +135,7 @@ class Renderer:
             auto_reload=False,  # package templates do not change while a build runs
         )
         self.env.filters.update(block=markup.block, inline=markup.inline, plain=markup.plain,
-                                prefix=lambda value, p: p + value)
+                                prefix=lambda value, p: p + value, raw_block=raw_block)
         self.env.globals.update(levels=LEVELS, roles=ROLES, stages=STAGES, categories=CATEGORIES,
                                 library=library, site_version=__version__, today=self.today,
                                 review=self.review)
@@ -191,14 +190,26 @@ class Renderer:
     def checklist(self, playbook: Playbook, *, page: str, embedded: bool = False,
                   items: Iterable[Item] | None = None) -> Markup:
         """The checklist of `playbook` as HTML, for the page whose URL is `page`. Embedded (in a
-        print pack or a hand-written page) its element ids carry the playbook id as a prefix, and
-        links to the playbook's own items lead to its page."""
+        hand-written page, under an h3) its element ids carry the playbook id as a prefix, its item
+        titles are h4, and links to the playbook's own items lead to its page."""
         chosen = tuple(items) if items is not None else playbook.items
         own = self.playbook_url(playbook)
         slots = _item_slots(page, own="" if not embedded and own == page else relative_url(own, page),
-                            anchor=f"{playbook.id}--" if embedded else "", heading=4 if embedded else 3)
+                            anchor=f"{playbook.id}--" if embedded else "",
+                            heading=4 if embedded else 3)
         html_text = self.env.get_template("checklist.html.j2").render(
             playbook=playbook, entries=[Markup(self.item_fragment(item).fill(slots)) for item in chosen])
+        return Markup(html_text.strip())
+
+    def item_list(self, playbook: Playbook, items: Iterable[Item], *, page: str, id_suffix: str = "") -> Markup:
+        """Some items of a playbook, compactly: a heading that links to the playbook, then one line
+        per item (its level and its sentence, linking to the item on the playbook's page). Guides
+        that gather items from many playbooks use this instead of repeating each item's full HTML."""
+        chosen = tuple(items)
+        html_text = self.env.get_template("item_list.html.j2").render(
+            playbook=playbook, items=chosen,
+            heading=self.playbook_heading(playbook, page=page, count=len(chosen), id_suffix=id_suffix),
+            target=lambda item: relative_url(self._item_target(item), page))
         return Markup(html_text.strip())
 
     def playbook_heading(self, playbook: Playbook, *, page: str, count: int | None = None,
@@ -207,12 +218,17 @@ class Renderer:
         url = relative_url(self.playbook_url(playbook), page)
         note = f' <span class="pb-count">({count} of {len(playbook.items)} items)</span>' if count is not None else ""
         return Markup('<h3 class="pb-embed-title" id="{id}"><a href="{url}">{title}</a>{note}</h3>').format(
-            id=f"pb-{playbook.id}" + (f"--{id_suffix}" if id_suffix else ""), url=url, title=playbook.title, note=Markup(note))
+            # '_' joins the parts: no id holds one, so this id can equal no item's or playbook's.
+            id=f"pb_{playbook.id}" + (f"_{id_suffix}" if id_suffix else ""), url=url, title=playbook.title,
+            note=Markup(note))
 
-    def table(self, playbooks: Iterable[Playbook], *, page: str) -> Markup:
+    def table(self, playbooks: Iterable[Playbook], *, page: str, label: str = "Playbooks") -> Markup:
+        """A table of playbooks in a box that scrolls on its own on narrow screens. `label` names the
+        box for screen readers; tables on one page need different labels."""
         html_text = self.env.get_template("table.html.j2").render(
             playbooks=tuple(playbooks),
             playbook_url=lambda p: relative_url(self.playbook_url(p), page),
+            label=label,
         )
         return Markup(html_text.strip())
 
@@ -234,8 +250,8 @@ class Renderer:
     def _ref_title(self, ref: Reference) -> str:
         framework = self._frameworks[ref.framework]
         entry = framework.entry(ref.entry)
-        title = entry.title if entry else ref.entry
-        return f"{framework.name} {ref.entry}: {title} ({framework.edition})"
+        # The entry's own title as a tooltip; the edition is on the crosswalk page the link leads to.
+        return entry.title if entry else f"{framework.name} {ref.entry}"
 
     def _ref_name(self, ref: Reference) -> str:
         return self._frameworks[ref.framework].name
@@ -248,15 +264,20 @@ class Renderer:
             front_matter=front_matter(title=playbook.title, tags=playbook.tags),
             playbook=playbook,
             category_url=relative_url(self.category_url(playbook.category), page),
-            checklist=self.checklist(playbook, page=page),
+            checklist=raw_block(self.checklist(playbook, page=page)),
             pdf_url=self.pdf_url(page, playbook=playbook.id),
         )
 
     def pack_page(self, category: str | None = None) -> str:
-        """One page holding the checklists of every playbook of `category` (None: of all), for one
-        print job: each playbook starts on a new sheet. Item anchors carry the playbook id as a
-        prefix, so no two elements share an id; `data-item-id` stays the item's global id, so ticks
-        made here are the same saved progress as on the playbook's own page."""
+        """One page for one print job of every playbook of `category` (None: of all), each starting
+        on a new sheet: a contents list, then per playbook its title, summary, facts and paper
+        footer, and a place (`data-pb-src`, the playbook's page) where print.js puts the checklist it
+        takes from that page. The checklists are not repeated here: the playbook pages are the one
+        copy of each item, and a pack costs a few hundred bytes per playbook. print.js prefixes the
+        item anchors with the playbook id, so no two elements share an id; `data-item-id` stays the
+        item's global id, so ticks made here are the same saved progress as on the playbook's page.
+        Headings go h1 (the pack), h2 (a playbook), h3 (an item). Without JavaScript each section
+        links to the playbook's page, which prints on its own."""
         page = self.url_of(pack_uri(category))
         packs = self.packs()
         playbooks = packs.get(category, ()) if category else tuple(p for ps in packs.values() for p in ps)
@@ -264,15 +285,18 @@ class Renderer:
             "playbook": playbook,
             "url": relative_url(self.playbook_url(playbook), page),
             "category_url": relative_url(self.category_url(playbook.category), page),
-            "checklist": self.checklist(playbook, page=page, embedded=True),
             "pdf": pdf_name(playbook=playbook.id),
         } for playbook in playbooks]
+        # The contents: one list for a category's pack; the pack of all, by category, in pack order.
+        contents = [(None, sections)] if category else [
+            (CATEGORIES[c], [s for s in sections if s["playbook"].category == c]) for c in packs]
         title = f"Print pack: {CATEGORIES[category].title}" if category else "Print pack: all playbooks"
         return self.env.get_template("pack.md.j2").render(
             front_matter=front_matter(title=title, hide=("navigation", "toc"), search_exclude=True),
             title=title,
             category=CATEGORIES[category] if category else None,
             sections=sections,
+            contents=contents,
             item_count=sum(len(p.items) for p in playbooks),
             packs=[] if category else [(CATEGORIES[c], relative_url(self.pack_url(c), page), len(ps), pdf_name(category=c))
                                        for c, ps in packs.items()],
@@ -287,7 +311,7 @@ class Renderer:
         return self.env.get_template("category.md.j2").render(
             front_matter=front_matter(title=term.title),
             category=term,
-            table=self.table(playbooks, page=page) if playbooks else Markup(
+            table=self.table(playbooks, page=page, label=f"{term.title} playbooks") if playbooks else Markup(
                 "<p>No playbooks in this category yet.</p>"),
             pack_url=relative_url(self.pack_url(category), page) if playbooks else None,
             pdf_url=self.pdf_url(page, category=category) if playbooks else None,
@@ -305,13 +329,13 @@ class Renderer:
             must_count=sum(1 for i in items if i.level == "must"),
             category_count=len(groups),
             category_url=lambda c: relative_url(self.category_url(c), page),
-            table=lambda ps: self.table(ps, page=page),
+            table=lambda term, ps: self.table(ps, page=page, label=f"{term.title} playbooks"),
             pack_url=relative_url(self.pack_url(), page) if groups else None,
             pdf_url=self.pdf_url(page) if groups else None,
             review_interval=self.review_interval_days,
             review_table=self.table(sorted(self.library.playbooks,
                                            key=lambda p: (self.review(p).due or dt.date.min, p.title.casefold())),
-                                    page=page) if groups else None,
+                                    page=page, label="Review schedule") if groups else None,
         )
 
     def coverage(self, framework: Framework) -> dict[str, list[Item]]:
@@ -336,14 +360,63 @@ class Renderer:
             status = "covered" if items else ("gap" if entry.gap else "uncovered")
             rows.append({"entry": entry, "anchor": entry_anchor(entry.id), "covering": items, "status": status})
         return self.env.get_template("framework.md.j2").render(
-            front_matter=front_matter(title=framework.name),
+            # No table of contents: the coverage view at the top leads to every part and entry.
+            front_matter=front_matter(title=framework.name, hide=("toc",)),
             framework=framework,
             entries=rows,
+            sections=self._crosswalk_sections(rows),
             covered=sum(1 for r in rows if r["status"] == "covered"),
             gaps=sum(1 for r in rows if r["status"] == "gap"),
             uncovered=sum(1 for r in rows if r["status"] == "uncovered"),
             item_count=len({i.global_id for items in covering.values() for i in items}),
         )
+
+    @staticmethod
+    def _crosswalk_sections(rows: list[dict]) -> list[dict]:
+        """A crosswalk page's rows (see `framework_page`) in the framework's own structure: a list of
+        sections (an h2 each), each with its groups (an h3 each when the section holds several).
+
+        Entries are grouped by their `group`, groups kept in the order they first appear. When
+        several groups begin with the same word ("GOVERN 1", "GOVERN 2", ..., "MAP 1", ...), that
+        word is the section and the groups sit inside it; when every group begins with the same word
+        ("Chapter I", "Chapter II") or none shares one, each group is a section. Entries without a
+        group come last. Ids get a prefix with '--', which no entry anchor has (see `entry_anchor`).
+        """
+        groups: dict[str | None, list[dict]] = {}
+        for row in rows:
+            groups.setdefault(row["entry"].group, []).append(row)
+        named = [g for g in groups if g is not None]
+        heads = {g: (g.split() or [g])[0] for g in named}
+        nested = 1 < len(set(heads.values())) < len(named)
+        parts: dict[str, list[str]] = {}
+        for g in named:
+            parts.setdefault(heads[g] if nested else g, []).append(g)
+        used: set[str] = set()
+
+        def unique(prefix: str, name: str) -> str:
+            base = f"{prefix}--{entry_anchor(name)}"
+            found, n = base, 1
+            while found in used:
+                n += 1
+                found = f"{base}--{n}"
+            used.add(found)
+            return found
+
+        sections = []
+        for title, names in parts.items():
+            if len(names) == 1:
+                sections.append({"title": names[0], "id": unique("group", names[0]),
+                                 "groups": [{"title": None, "id": None, "rows": groups[names[0]]}]})
+            else:
+                sections.append({"title": title, "id": unique("part", title),
+                                 "groups": [{"title": g, "id": unique("group", g), "rows": groups[g]} for g in names]})
+        if None in groups:
+            title = "Other entries" if named else "Entries"
+            sections.append({"title": title, "id": unique("group", title),
+                             "groups": [{"title": None, "id": None, "rows": groups[None]}]})
+        for section in sections:
+            section["rows"] = [row for group in section["groups"] for row in group["rows"]]
+        return sections
 
     def frameworks_page(self) -> str:
         page = self.url_of(f"{FRAMEWORKS_DIR}/index.md")
@@ -371,7 +444,7 @@ class Renderer:
             questions=list(questions.items()),
             answer_choices=(("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")),
             question_count=len(self.library.traits),
-            items_url=relative_url(PLAN_ITEMS, page), details_url=relative_url(PLAN_DETAILS, page),
+            items_url=relative_url(PLAN_ITEMS, page),
             pack_url=relative_url(self.pack_url(), page),
             item_count=len(items),
             playbook_count=len(self.library.playbooks),
@@ -380,12 +453,10 @@ class Renderer:
 
     def plan_data_files(self) -> dict[str, str]:
         """The plan page's data (site-relative file name -> JSON text): the items with their
-        conditions, loaded with the page, and their details, loaded when a reader opens one."""
+        conditions, loaded with the page (their details come from the playbook pages)."""
         page = self.url_of(PLAN_URI)
-        head, details = planning.page_data(
-            self.library, url=lambda p: relative_url(self.playbook_url(p), page),
-            ref_url=lambda ref: relative_url(self._ref_target(ref), page), ref_title=self._ref_title)
-        return {PLAN_ITEMS: _compact_json(head), PLAN_DETAILS: _compact_json(details)}
+        head = planning.page_data(self.library, url=lambda p: relative_url(self.playbook_url(p), page))
+        return {PLAN_ITEMS: _compact_json(head)}
 
     # -- reviews --------------------------------------------------------------------------------
 
@@ -462,6 +533,48 @@ class Renderer:
         for category in packs:
             result[pack_uri(category)] = self.pack_page(category)
         return result
+
+
+# Generated pages mark the large HTML blocks they hold (a checklist, a crosswalk's entries) so that
+# a builder can set them aside while it turns the page's Markdown into HTML, and put them back
+# after: the MkDocs hook does (hooks/playbook_site.py), which saves parsing every item's HTML three
+# times. For any other builder the markers are HTML comments around an ordinary raw HTML block.
+# Nothing from YAML can hold a marker: item text is escaped ('<' becomes '&lt;').
+RAW_START, RAW_END = "<!-- pb:html -->", "<!-- /pb:html -->"
+_RAW_BLOCK = re.compile(rf"^{re.escape(RAW_START)}\n(.*?)\n{re.escape(RAW_END)}$", re.S | re.M)
+_RAW_SLOT = re.compile(r'<div data-pb-html="(\d+)"></div>')
+
+
+def raw_block(html: str) -> Markup:
+    """`html` as one marked block of a generated page (see RAW_START)."""
+    return Markup(f"{RAW_START}\n{html}\n{RAW_END}")
+
+
+def set_aside(markdown: str) -> tuple[str, list[str]]:
+    """A generated page's Markdown with each marked block replaced by an empty placeholder element,
+    and the blocks in order: what `put_back` needs once the Markdown has become HTML."""
+    blocks: list[str] = []
+
+    def slot(match: re.Match[str]) -> str:
+        blocks.append(match.group(1))
+        return f'<div data-pb-html="{len(blocks) - 1}"></div>'
+
+    return _RAW_BLOCK.sub(slot, markdown), blocks
+
+
+def put_back(html: str, blocks: list[str]) -> str:
+    """The page's HTML with each placeholder of `set_aside` replaced by its block again."""
+    if not blocks:
+        return html
+    return _RAW_SLOT.sub(lambda m: blocks[int(m.group(1))] if int(m.group(1)) < len(blocks) else m.group(0), html)
+
+
+_ID = re.compile(r'\sid="([^"<>]+)"')
+
+
+def element_ids(blocks: Iterable[str]) -> set[str]:
+    """The element ids in blocks of HTML this renderer wrote (double-quoted, escaped attributes)."""
+    return {html.unescape(m.group(1)) for block in blocks for m in _ID.finditer(block)}
 
 
 def _compact_json(data: object) -> str:

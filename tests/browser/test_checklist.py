@@ -34,6 +34,17 @@ STATED = "problem-fit/user-problem-stated"
 SIMPLER = "problem-fit/simpler-alternative-tried"
 METRIC = "problem-fit/success-metric-set"
 PREFIX = "genai-playbook:v1:"
+TITLE = "Is generative AI the right tool?"
+# The toolbar's menu ("Save, load, share or print") and its actions, by their names.
+SAVE = "Save my progress to a file"
+SHARE = "Copy a link to my ticks"
+MARKDOWN = "Download as a Markdown checklist"
+REVIEW = "Download a review file"
+MERGE = "Load and add to my ticks…"
+REPLACE = "Load and replace my ticks…"
+CLEAR = "Clear my ticks and notes for this playbook…"
+CLEAR_ALL = "Clear my ticks and notes for every playbook…"
+ACTIONS = [SAVE, SHARE, MARKDOWN, REVIEW, MERGE, REPLACE, "Print blank", "Print with my progress", CLEAR, CLEAR_ALL]
 
 
 def open_checklist(page: Page, url: str = PAGE) -> None:
@@ -67,15 +78,28 @@ def write_note(page: Page, global_id: str, text: str) -> None:
     item.get_by_role("textbox").fill(text)
 
 
+def menu(page: Page) -> Any:
+    """The toolbar's menu, opened (a click on its summary, as a reader does)."""
+    details = page.locator("details.pb-menu")
+    if not details.evaluate("d => d.open"):
+        details.locator("summary").click()
+    return details
+
+
+def act(page: Page, name: str) -> None:
+    """Open the menu and use one of its actions."""
+    menu(page).get_by_role("button", name=name, exact=True).click()
+
+
 def download(page: Page, button: str) -> tuple[str, str]:
     with page.expect_download() as info:
-        page.get_by_role("button", name=button).click()
+        act(page, button)
     return info.value.suggested_filename, Path(info.value.path()).read_text(encoding="utf-8")
 
 
 def import_file(page: Page, button: str, path: Path) -> None:
     with page.expect_file_chooser() as chooser:
-        page.get_by_role("button", name=button).click()
+        act(page, button)
     chooser.value.set_files(str(path))
 
 
@@ -237,22 +261,48 @@ def test_a_note_is_saved_with_the_item_and_shown_after_a_reload(page: Page) -> N
 
 # -- reset, export, import, share -----------------------------------------------------------------
 
-def test_reset_asks_first_and_clears_one_playbook_or_everything(page: Page) -> None:
+def test_clearing_asks_first_says_exactly_what_is_lost_and_what_was_cleared(page: Page) -> None:
     open_checklist(page, "ethics/bias-check/")
     box(page, "bias-check/groups-listed").check()
     open_checklist(page)
     box(page, STATED).check()
-    page.once("dialog", lambda dialog: dialog.dismiss())
-    page.get_by_role("button", name="Reset this playbook").click()
-    assert ticked(page) == [STATED]
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Reset this playbook").click()
+    box(page, SIMPLER).check()
+    write_note(page, METRIC, "Ask finance")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    act(page, CLEAR)
+    assert asked[-1].startswith(f"Clear 2 ticks and 1 note for “{TITLE}”?")
+    assert "cannot be undone" in asked[-1] and "Other playbooks keep their ticks and notes." in asked[-1]
+    expect(page.locator(".pb-msg")).to_have_text("Nothing was cleared.")
+    assert ticked(page) == [STATED, SIMPLER]
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    act(page, CLEAR)
+    expect(page.locator(".pb-msg")).to_have_text(f"Cleared 2 ticks and 1 note for “{TITLE}”.")
     expect(page.locator(".pb-progress")).to_contain_text("0 of 3 done")
     assert list(saved(page)) == [PREFIX + "bias-check/groups-listed"]
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Reset all playbooks").click()
-    expect(page.locator(".pb-msg")).to_have_text("All saved progress was cleared.")
+    act(page, CLEAR)  # nothing left here: no question, and it says so
+    expect(page.locator(".pb-msg")).to_have_text(
+        f"Nothing to clear: no ticks or notes are saved in this browser for “{TITLE}”.")
+    assert len(asked) == 2
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    act(page, CLEAR_ALL)
+    assert asked[-1].startswith("Clear every tick and note saved in this browser, for every playbook and not only "
+                                "this one: 1 tick and 0 notes on 1 playbook?")
+    expect(page.locator(".pb-msg")).to_have_text(
+        "Cleared 1 tick and 0 notes on 1 playbook: no ticks or notes are saved in this browser now.")
     assert saved(page) == {}
+
+
+def test_destructive_actions_are_set_apart_and_marked(page: Page) -> None:
+    open_checklist(page)
+    danger = menu(page).get_by_role("group", name="Clear saved progress")
+    assert danger.get_by_role("button").all_text_contents() == [CLEAR, CLEAR_ALL]
+    for name in (CLEAR, CLEAR_ALL):
+        style = danger.get_by_role("button", name=name).evaluate(
+            "e => { const s = getComputedStyle(e); return [s.borderTopColor, s.color]; }")
+        assert style == ["rgb(198, 40, 40)", "rgb(183, 28, 28)"], name  # a red outline and red words
+    assert page.locator(".pb-menu__group--danger").evaluate(
+        "e => getComputedStyle(e).borderTopStyle") == "solid"  # a rule above them
 
 
 def test_export_json_then_reset_then_import_restores_the_same_state(page: Page, tmp_path: Path) -> None:
@@ -262,7 +312,7 @@ def test_export_json_then_reset_then_import_restores_the_same_state(page: Page, 
     write_note(page, STATED, "See the brief, v2")
     before = saved(page)
 
-    name, text = download(page, "Download JSON")
+    name, text = download(page, SAVE)
     assert name == "problem-fit-progress.json"
     data = json.loads(text)
     assert data["format"] == "genai-playbook-progress"
@@ -275,12 +325,12 @@ def test_export_json_then_reset_then_import_restores_the_same_state(page: Page, 
     assert items[SIMPLER] == {"id": SIMPLER, "done": False, "note": "", "time": ""}
 
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Reset this playbook").click()
+    act(page, CLEAR)
     expect(page.locator(".pb-progress")).to_contain_text("0 of 3 done")
     assert saved(page) == {}
 
     (tmp_path / "progress.json").write_text(text, encoding="utf-8")
-    import_file(page, "Import JSON (replace)…", tmp_path / "progress.json")
+    import_file(page, REPLACE, tmp_path / "progress.json")
     expect(page.locator(".pb-msg")).to_have_text("Restored 2 saved item(s) from “progress.json”.")
     assert ticked(page) == [STATED, METRIC]
     expect(page.locator(f'li[data-item-id="{STATED}"] textarea')).to_have_value("See the brief, v2")
@@ -295,18 +345,18 @@ def test_the_checklist_carries_the_site_version_for_exports(page: Page) -> None:
 def test_import_merges_with_or_replaces_local_progress_as_chosen(page: Page, tmp_path: Path) -> None:
     open_checklist(page)
     box(page, STATED).check()
-    (tmp_path / "progress.json").write_text(download(page, "Download JSON")[1], encoding="utf-8")
+    (tmp_path / "progress.json").write_text(download(page, SAVE)[1], encoding="utf-8")
     box(page, STATED).uncheck()
     box(page, SIMPLER).check()  # newer than the file's entries: merging keeps it
-    import_file(page, "Import JSON (merge)…", tmp_path / "progress.json")
+    import_file(page, MERGE, tmp_path / "progress.json")
     expect(page.locator(".pb-msg")).to_contain_text("Merged")
     assert ticked(page) == [SIMPLER]  # the local untick of STATED is newer than the file's tick
     box(page, SIMPLER).uncheck()
     page.evaluate(f"localStorage.removeItem({PREFIX + STATED!r})")
     box(page, METRIC).check()
-    import_file(page, "Import JSON (merge)…", tmp_path / "progress.json")
+    import_file(page, MERGE, tmp_path / "progress.json")
     assert ticked(page) == [STATED, METRIC]
-    import_file(page, "Import JSON (replace)…", tmp_path / "progress.json")
+    import_file(page, REPLACE, tmp_path / "progress.json")
     expect(page.locator(".pb-msg")).to_contain_text("Restored")
     assert ticked(page) == [STATED]
 
@@ -319,14 +369,13 @@ def test_a_bad_import_file_is_reported_and_changes_nothing(page: Page, tmp_path:
                     '{"format": "something-else", "items": []}']:
         page.evaluate("document.querySelector('.pb-msg').textContent = ''")
         (tmp_path / "bad.json").write_text(content, encoding="utf-8")
-        import_file(page, "Import JSON (replace)…", tmp_path / "bad.json")
+        import_file(page, REPLACE, tmp_path / "bad.json")
         expect(page.locator(".pb-msg")).to_have_text(
             "“bad.json” is not a progress or review file of this site; nothing was changed.")
         assert saved(page) == before, content
         assert ticked(page) == [SIMPLER]
 
 
-TITLE = "Is generative AI the right tool?"
 LATER = "2030-01-01T00:00:00.000Z"  # newer than any tick a test makes: a merge takes the file's entry
 
 
@@ -344,7 +393,7 @@ def test_a_replace_without_a_valid_item_for_this_playbook_changes_nothing(page: 
     before = saved(page)
     invalid = [{"id": STATED}, {"id": STATED, "done": "yes"}, {"id": "Problem-Fit/User", "done": True}, None, 7]
     for name, items, left in [("invalid.json", invalid, " Left out 5 invalid item(s)."), ("empty.json", [], "")]:
-        import_file(page, "Import JSON (replace)…", progress_file(tmp_path / name, items))
+        import_file(page, REPLACE, progress_file(tmp_path / name, items))
         expect(page.locator(".pb-msg")).to_have_text(
             f"“{name}” has no progress for “{TITLE}”; nothing was changed.{left}")
         assert saved(page) == before, name
@@ -361,11 +410,11 @@ def test_an_import_on_a_playbook_page_leaves_other_playbooks_alone(page: Page, t
         {"id": STATED, "done": True, "time": LATER, "note": ""},
         {"id": "bias-check/slice-metrics", "done": True, "time": LATER, "note": "not from here"},
     ], ["problem-fit", "bias-check"])
-    import_file(page, "Import JSON (merge)…", path)
+    import_file(page, MERGE, path)
     expect(page.locator(".pb-msg")).to_have_text(
         "Merged 1 saved item(s) from “both.json”. Left out 1 item(s) not on this page.")
     assert ticked(page) == [STATED, SIMPLER]
-    import_file(page, "Import JSON (replace)…", path)
+    import_file(page, REPLACE, path)
     expect(page.locator(".pb-msg")).to_have_text(
         "Restored 1 saved item(s) from “both.json”. Left out 1 item(s) not on this page.")
     assert ticked(page) == [STATED]
@@ -380,7 +429,7 @@ def test_an_import_with_fields_of_the_wrong_type_is_reported_and_never_throws(pa
     before = saved(page)
     wrong = [{"id": [STATED], "done": True}, {"id": {"0": STATED}, "done": True}, {"id": None, "done": True},
              {"id": 5, "done": True}, {"id": STATED, "done": 1}, [STATED, True]]
-    for button in ["Import JSON (replace)…", "Import JSON (merge)…"]:  # a replace used to throw
+    for button in [REPLACE, MERGE]:  # a replace used to throw
         import_file(page, button, progress_file(tmp_path / "types.json", wrong))
         expect(page.locator(".pb-msg")).to_have_text(
             f"“types.json” has no progress for “{TITLE}”; nothing was changed. Left out 6 invalid item(s).")
@@ -388,13 +437,13 @@ def test_an_import_with_fields_of_the_wrong_type_is_reported_and_never_throws(pa
 
     (tmp_path / "types.yaml").write_text(f"items:\n  {STATED}:\n    status: [done]\n  {METRIC}: done\n",
                                          encoding="utf-8")
-    import_file(page, "Import JSON (merge)…", tmp_path / "types.yaml")
+    import_file(page, MERGE, tmp_path / "types.yaml")
     expect(page.locator(".pb-msg")).to_have_text(
         f"“types.yaml” has no progress for “{TITLE}”; nothing was changed. Left out 2 invalid item(s).")
     assert saved(page) == before
 
     # A time or note of the wrong type is left empty; the item itself is still read.
-    import_file(page, "Import JSON (replace)…", progress_file(
+    import_file(page, REPLACE, progress_file(
         tmp_path / "types.json", [*wrong, {"id": METRIC, "done": True, "time": 5, "note": ["x"]}]))
     expect(page.locator(".pb-msg")).to_have_text(
         "Restored 1 saved item(s) from “types.json”. Left out 6 invalid item(s).")
@@ -417,7 +466,7 @@ def test_an_import_reads_only_ids_of_items_on_the_page_or_the_ids_they_replace(
         {"id": "problem-fit/" + "a" * 117, "done": True},  # 129 characters: an id, but of no item here
         {"id": "problem-fit/no-such-item", "done": True, "time": LATER},
     ])
-    import_file(page, "Import JSON (merge)…", path)
+    import_file(page, MERGE, path)
     expect(page.locator(".pb-msg")).to_have_text(
         "Merged 1 saved item(s) from “ids.json”. Left out 2 item(s) not on this page and 1 invalid item(s).")
     assert ticked(page) == ["problem-fit/success-metric-agreed"]
@@ -446,7 +495,7 @@ def test_markdown_export_is_a_task_list_with_ids_and_notes(page: Page) -> None:
     open_checklist(page)
     box(page, STATED).check()
     write_note(page, STATED, "Owner: Ana.\nIn the brief.")
-    name, text = download(page, "Download Markdown")
+    name, text = download(page, MARKDOWN)
     assert name == "problem-fit-checklist.md"
     lines = text.splitlines()
     assert lines[0] == "## Is generative AI the right tool?"
@@ -465,8 +514,8 @@ def test_a_share_link_carries_the_ticks_and_asks_before_overwriting(
     open_checklist(page)
     box(page, STATED).check()
     box(page, METRIC).check()
-    page.get_by_role("button", name="Share link").click()
-    link = page.get_by_role("textbox", name="Share link").input_value()
+    act(page, SHARE)
+    link = page.get_by_role("textbox", name="Link to my ticks").input_value()
     assert link == f"{site_url}{PAGE}?progress=problem-fit&done=user-problem-stated+success-metric-set"
 
     colleague = new_page(site_url)
@@ -514,7 +563,7 @@ def test_corrupted_or_foreign_storage_values_are_ignored(page: Page) -> None:
     page.once("dialog", lambda dialog: dialog.accept())
     open_checklist(page)
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Reset all playbooks").click()
+    act(page, CLEAR_ALL)
     assert saved(page) == {}
     assert page.evaluate("localStorage.getItem('someone-else')") == '{"done": true}'
 
@@ -536,7 +585,7 @@ def test_without_javascript_the_page_is_still_a_complete_checklist(
     page.goto(PAGE)
     assert page.locator("li[data-item-id] input[type=checkbox]").count() == 3
     assert page.locator(".pb-tools, .pb-note, button.pb-btn, .pb-row-progress").count() == 0
-    page.get_by_label("Write the user problem in one paragraph that does not mention AI.").check()
+    page.get_by_label("Write the user problem in one paragraph that does not mention AI.", exact=True).check()
     expect(box(page, STATED)).to_be_checked()
 
 
@@ -562,9 +611,125 @@ def test_the_controls_work_from_the_keyboard_with_visible_focus(page: Page) -> N
     }""")
     assert focused[0].startswith("Owner") and focused[1] is True
     assert focused[2] == "solid" and focused[3] != "0px"
-    page.get_by_role("button", name="Share link").focus()
+    page.locator("details.pb-menu > summary").focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_role("textbox", name="Share link")).to_be_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # Save my progress to a file, then Copy a link to my ticks
+    expect(page.get_by_role("button", name=SHARE)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("textbox", name="Link to my ticks")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Link to my ticks")).to_be_focused()  # selected, to copy by hand
+
+
+# -- the toolbar: everyday controls in view, the rest in one menu ----------------------------------
+
+def test_the_toolbar_shows_progress_and_filters_and_folds_every_other_action_into_one_menu(page: Page) -> None:
+    open_checklist(page)
+    tools = page.locator(".pb-tools")
+    expect(tools.locator(".pb-progress")).to_be_visible()
+    for label in ("Level", "Owner", "Stage", "Hide done"):
+        expect(tools.get_by_label(label)).to_be_visible()
+    expect(tools.locator("details.pb-menu > summary")).to_have_text("Save, load, share or print")
+    expect(tools.locator("details")).to_have_count(1)
+    assert tools.locator("button").evaluate_all("els => els.filter(e => e.checkVisibility()).length") == 0
+    page.locator("[data-pb-print]:not([hidden])").wait_for(state="attached")  # print.js has filled it
+    assert page.locator("[data-pb-print]").evaluate("e => !!e.closest('details.pb-menu')"), "print is in the menu"
+    names = menu(page).locator("button").evaluate_all(
+        "els => els.filter(e => e.checkVisibility()).map(e => e.textContent)")
+    assert names == ACTIONS
+    expect(page.locator("details.pb-menu").get_by_role("group", name="Load progress from a file")).to_contain_text(
+        "Adding keeps whichever of each tick is newer; replacing makes this playbook match the file.")
+
+
+def test_the_menu_opens_and_closes_with_the_keyboard(page: Page) -> None:
+    open_checklist(page)
+    details, summary = page.locator("details.pb-menu"), page.locator("details.pb-menu > summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(details).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name=SAVE)).to_be_focused()
+    page.keyboard.press("Escape")  # from inside the panel: closed, and focus back on the summary
+    expect(details).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()
+    page.keyboard.press("Space")
+    expect(details).to_have_attribute("open", "")
+    page.keyboard.press("Escape")  # on the summary itself
+    expect(details).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()
+    assert summary.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
+
+
+def test_an_action_closes_the_menu_and_reports_below_it(page: Page, tmp_path: Path) -> None:
+    open_checklist(page)
+    box(page, STATED).check()
+    details = page.locator("details.pb-menu")
+    download(page, SAVE)
+    expect(details).not_to_have_attribute("open", "")
+    expect(page.locator("details.pb-menu > summary")).to_be_focused()  # focus is never lost in a closed panel
+    import_file(page, MERGE, progress_file(tmp_path / "p.json", [{"id": METRIC, "done": True, "time": LATER}]))
+    expect(details).not_to_have_attribute("open", "")
+    expect(page.locator(".pb-msg")).to_have_text("Merged 1 saved item(s) from “p.json”.")
+    expect(page.locator(".pb-msg")).to_be_visible()  # the message is outside the folded panel
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    act(page, CLEAR)
+    expect(details).not_to_have_attribute("open", "")
+    expect(page.locator(".pb-msg")).to_have_text("Nothing was cleared.")
+
+
+# -- an item's link -----------------------------------------------------------------------------------
+
+def test_copy_link_copies_the_items_address_and_announces_it(
+        new_page: Callable[..., Page], site_url: str) -> None:
+    page = new_page(site_url, permissions=["clipboard-read", "clipboard-write"])
+    page.goto(PAGE + "?utm=x")
+    page.locator(".pb-tools").wait_for()
+    item = page.locator(f'li[data-item-id="{SIMPLER}"]')
+    expect(item.locator("a.pb-item__link")).to_have_count(0)  # the script made it a button
+    copy = item.get_by_role("button", name="Copy link to: Compare the generative approach against a simpler, "
+                                           "deterministic alternative.")
+    expect(copy).to_have_text("Copy link")
+    copy.click()
+    expect(copy).to_have_text("Link copied")
+    expect(page.locator(".pb-announce")).to_have_text("Link copied")
+    expect(page.locator(".pb-announce")).to_have_attribute("role", "status")
+    assert page.evaluate("navigator.clipboard.readText()") == f"{site_url}{PAGE}#simpler-alternative-tried"
+    expect(copy).to_have_text("Copy link", timeout=5000)
+
+    page.goto("print/")  # from a print pack: the item on its playbook's page
+    page.locator(".pb-note").first.wait_for()
+    page.locator(f'li[data-item-id="{STATED}"]').get_by_role("button", name="Copy link to:").click()
+    expect(page.locator(".pb-announce")).to_have_text("Link copied")
+    assert page.evaluate("navigator.clipboard.readText()") == f"{site_url}{PAGE}#user-problem-stated"
+
+
+def test_copy_link_without_a_clipboard_selects_the_address_in_a_read_only_field(page: Page) -> None:
+    page.add_init_script("Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined });"
+                         "document.execCommand = () => false;")
+    open_checklist(page)
+    item = page.locator(f'li[data-item-id="{STATED}"]')
+    item.get_by_role("button", name="Copy link to:").click()
+    field = item.get_by_role("textbox", name=re.compile("^Link to: Write the user problem"))
+    expect(field).to_be_visible()
+    expect(field).to_be_focused()
+    expect(field).to_have_value(page.url.split("#")[0] + "#user-problem-stated")
+    assert field.get_attribute("readonly") is not None
+    assert field.evaluate("e => [e.selectionStart, e.selectionEnd]") == [0, len(field.input_value())]
+    expect(page.locator(".pb-announce")).to_have_text(
+        "The link is selected: press Ctrl+C (⌘C on a Mac) to copy it.")
+
+
+def test_items_show_no_ids_and_keep_a_plain_link_without_javascript(
+        new_page: Callable[..., Page], site_url: str) -> None:
+    page = new_page(site_url, java_script_enabled=False)
+    page.goto(PAGE)
+    item = page.locator(f'li[data-item-id="{STATED}"]')
+    link = item.get_by_role("link", name="Link to: Write the user problem in one paragraph that does not mention AI.")
+    expect(link).to_have_attribute("href", "#user-problem-stated")
+    assert "problem-fit/" not in page.locator("article").inner_text(), "no global id is shown"
+    page = new_page(site_url)
+    open_checklist(page)
+    assert "problem-fit/" not in page.locator("article").inner_text()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -577,7 +742,8 @@ def test_the_checklist_and_its_controls_have_no_axe_violations(page: Page, axe: 
     open_checklist(page)
     box(page, STATED).check()
     write_note(page, STATED, "A note")
-    page.get_by_role("button", name="Share link").click()
+    act(page, SHARE)
+    menu(page)  # and the menu open, with every action
     results = axe.run(page, context=".md-content")
     assert results.violations_count == 0, results.generate_report()
     page.goto("playbooks/")
@@ -599,7 +765,7 @@ def test_a_playbook_page_downloads_a_review_file_and_loads_one_back(page: Page, 
     open_checklist(page)
     box(page, STATED).check()
     write_note(page, SIMPLER, "Rules engine costed")
-    name, text = download(page, "Download review file")
+    name, text = download(page, REVIEW)
     assert name == "problem-fit-review.yaml"
     project = tmp_path / "repo"
     shutil.copytree(FIXTURE_LIBRARY, project / "playbook_data")
@@ -614,7 +780,7 @@ def test_a_playbook_page_downloads_a_review_file_and_loads_one_back(page: Page, 
     (tmp_path / name).write_text(edited, encoding="utf-8")
     fresh = new_page(site_url)
     open_checklist(fresh)
-    import_file(fresh, "Import JSON (merge)…", tmp_path / name)
+    import_file(fresh, MERGE, tmp_path / name)
     expect(fresh.locator(".pb-msg")).to_have_text(f"Merged 3 saved item(s) from “{name}”.")
     assert ticked(fresh) == [STATED]
     expect(fresh.locator(f'li[data-item-id="{SIMPLER}"] textarea')).to_have_value("Rules engine costed")

@@ -286,7 +286,7 @@ def test_details_open_on_demand_with_why_how_references_and_a_note(page: Page) -
     expect(more).to_contain_text("Why it matters")
     expect(more).to_contain_text("How to check")
     expect(more.get_by_role("link", name=re.compile("Demo LLM01:2025"))).to_have_attribute(
-        "href", re.compile(r"^\.\./frameworks/demo-framework/#llm01-2025$"))
+        "href", re.compile(r"^http://127\.0\.0\.1:\d+/frameworks/demo-framework/#llm01-2025$"))
     more.get_by_label("Note (saved in this browser)").fill("Mail connector still open")
     page.get_by_role("link", name="Prompt injection defence").click()  # the playbook, by instant navigation
     page.locator(".pb-tools").first.wait_for()

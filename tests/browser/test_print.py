@@ -26,6 +26,11 @@ from conftest import REPO, make_project, run_build
 
 from .conftest import CHROMIUM, SiteServer, unavailable
 
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the `print_site` fixture skips these tests, or fails them under CI
+    pass
+
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
@@ -59,8 +64,9 @@ STAGES = ["launch", "validate", "validate", "launch", "launch", "launch", "opera
 WHY = "The {id} check exists because launches that skip it end up explaining the gap to users after the fact."
 HOW = "A reviewer finds the evidence for {id} linked from the launch document and signed off by its owner."
 OTHER_TITLES = ["Is generative AI the right tool?", "Bias check", "Prompt injection defence"]
-SCREEN_ONLY = ["Print blank", "Print with my progress", "Download", "Hide done", "Reset this playbook",
-               "Skip to content", "Sources and further reading", "Table of contents"]
+SCREEN_ONLY = ["Print blank", "Print with my progress", "Download", "Hide done", "Save, load, share or print",
+               "Clear my ticks", "Copy link", "Add note", "Skip to content", "Sources and further reading",
+               "Table of contents"]
 PAPER_SIZES = {"A4": (595, 842), "Letter": (612, 792)}  # points, rounded down
 TICK = "\u2713"
 PREFIX = "genai-playbook:v1:"
@@ -197,7 +203,7 @@ def test_playbook_pdf_is_a_one_or_two_page_blank_checklist_without_site_chrome(p
     assert 1 <= len(pages) <= 2, f"{len(pages)} pages for ten items"
     for item_id, item_text in ITEMS.items():
         assert item_text in text
-        assert f"launch-readiness/{item_id}" in text
+        assert f"launch-readiness/{item_id}" not in text, "ids stay off paper"
     assert text.count("MUST") == 4 and text.count("Owner: Product manager") == 10 and "Stage: Validate" in text
     assert first_line(pages[0]) == "Launch readiness review"
     assert "Version 2.1" in text and "Last reviewed 2026-09-15" in text
@@ -221,9 +227,117 @@ def test_each_pack_starts_every_playbook_of_its_category_on_a_new_page(print_sit
     everything = starts("pack-all.pdf")
     titles = ["Is generative AI the right tool?", "Launch readiness review", "Bias check", "Prompt injection defence"]
     assert [s for s in everything if s in titles] == titles
+    assert everything[0] == titles[0], "the pack's first sheet is its first playbook: no contents or controls"
     text = flat(" ".join(pdf_pages(print_site.site / "pdf" / "pack-all.pdf")))
     assert all(item_text in text for item_text in ITEMS.values())
-    assert "Print pack" not in text and "Packs by category" not in text
+    assert "Print pack" not in text and "Packs by category" not in text and "Contents" not in text
+
+
+# -- a print pack on screen ---------------------------------------------------------------------------
+
+
+def open_pack(new_page: Callable[..., Page], print_site: PrintSite, url: str = "print/") -> Page:
+    page = new_page(print_site.url)
+    page.goto(url)
+    page.locator("[data-pb-print]:not([hidden])").wait_for()  # print.js has run
+    page.locator(".pb-note").first.wait_for()  # and checklist.js
+    return page
+
+
+def test_a_pack_has_a_contents_list_linking_every_playbook_section_with_its_item_count(
+        new_page: Callable[..., Page], print_site: PrintSite):
+    page = open_pack(new_page, print_site)
+    contents = page.get_by_role("navigation", name="Contents of this pack")
+    sections = page.locator("section.pb-pack__playbook").evaluate_all(
+        "els => els.map(s => [s.id, s.querySelector('h2').textContent, s.querySelectorAll('li[data-item-id]').length])")
+    links = contents.locator("a").evaluate_all(
+        "els => els.map(a => [new URL(a.href).hash, a.textContent, a.nextElementSibling.textContent])")
+    assert [(href, title) for href, title, _ in links] == [(f"#{id_}", title) for id_, title, _ in sections]
+    assert [count for _, _, count in links] == [f"{n} item" + ("" if n == 1 else "s") for _, _, n in sections]
+    assert len(links) == 4 and ["#pb-launch-readiness", "Launch readiness review", "10 items"] in links
+    contents.get_by_role("link", name="Bias check").click()
+    assert page.url.endswith("print/#pb-bias-check")
+    expect(page.locator("#pb-bias-check h2")).to_be_in_viewport()
+    strategy = open_pack(new_page, print_site, "print/strategy/")
+    assert strategy.get_by_role("navigation", name="Contents of this pack").locator("a").all_text_contents() == [
+        "Is generative AI the right tool?", "Launch readiness review"]
+
+
+def test_a_pack_takes_each_checklist_from_the_playbooks_page_with_ids_and_links_that_work_here(
+        new_page: Callable[..., Page], print_site: PrintSite):
+    page = open_pack(new_page, print_site)
+    for section in page.locator("section.pb-pack__playbook").all():
+        pid = section.get_attribute("data-playbook-id")
+        ids = section.locator("li[data-item-id]").evaluate_all("els => els.map(e => e.dataset.itemId)")
+        assert ids and all(i.startswith(pid + "/") for i in ids), pid
+        assert section.locator("[data-pb-src]").get_attribute("data-pb-state") == "ready"
+    assert page.evaluate("""() => { const seen = new Set(), twice = [];
+        document.querySelectorAll("[id]").forEach(e => seen.has(e.id) ? twice.push(e.id) : seen.add(e.id));
+        return twice; }""") == []
+    item = page.locator('li[data-item-id="launch-readiness/rollback-plan"]')
+    title = item.locator("h3")
+    assert title.get_attribute("id") == "launch-readiness--rollback-plan"
+    box = item.locator("input.pb-item__check")
+    assert box.get_attribute("id") == "launch-readiness--rollback-plan--check"
+    assert box.get_attribute("aria-describedby") == "launch-readiness--rollback-plan--meta"
+    expect(page.get_by_role("checkbox", name=ITEMS["rollback-plan"])).to_have_count(1)  # the label still names it
+    hrefs = page.locator("section.pb-pack__playbook a[href]").evaluate_all("els => els.map(a => a.href)")
+    assert hrefs and all(h.startswith(print_site.url) or not h.startswith("http://127.0.0.1") for h in hrefs)
+    for href in {h.split("#")[0] for h in hrefs if h.startswith(print_site.url)}:
+        relative = href[len(print_site.url):]
+        assert (print_site.site / relative / "index.html").is_file() or (print_site.site / relative).is_file(), href
+
+
+def test_a_pack_says_which_checklist_did_not_load_and_still_offers_the_rest(
+        new_page: Callable[..., Page], print_site: PrintSite):
+    page = new_page(print_site.url)
+    page.route("**/ethics/bias-check/", lambda route: route.fulfill(status=404, body="gone"))
+    page.goto("print/")
+    page.locator("[data-pb-print]:not([hidden])").wait_for()
+    failed = page.locator("#pb-bias-check [data-pb-src]")
+    assert failed.get_attribute("data-pb-state") == "failed"
+    expect(failed).to_contain_text("This checklist could not be loaded here.")
+    assert failed.get_by_role("link", name="its page").evaluate("a => a.href") == print_site.url + "ethics/bias-check/"
+    expect(page.locator("#pb-launch-readiness li[data-item-id]")).to_have_count(len(ITEMS))
+
+
+def test_a_pack_has_one_set_of_print_controls_and_no_toolbar_per_playbook(
+        new_page: Callable[..., Page], print_site: PrintSite):
+    page = open_pack(new_page, print_site)
+    expect(page.get_by_role("group", name="Print")).to_have_count(1)
+    expect(page.get_by_role("button", name="Print blank")).to_have_count(1)
+    expect(page.locator(".pb-tools, details.pb-menu")).to_have_count(0)
+    assert page.locator("[data-pb-print]").evaluate(
+        "e => e.compareDocumentPosition(document.querySelector('section.pb-pack__playbook')) & 4") == 4, "at the top"
+    page.evaluate("window.print = () => { window.printedWith = document.documentElement.className; }")
+    page.get_by_role("button", name="Print blank").click()
+    assert "pb-print-blank" in page.evaluate("window.printedWith")
+
+
+def test_a_packs_headings_go_h1_h2_h3_without_skipping_a_level(
+        new_page: Callable[..., Page], print_site: PrintSite, axe):
+    page = open_pack(new_page, print_site)
+    levels = page.locator("article").evaluate(
+        "a => [...a.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h => Number(h.tagName[1]))")
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+    assert max(levels) == 3
+    for section in page.locator("section.pb-pack__playbook").all():
+        assert section.locator("h2").count() == 1
+        assert section.locator("h3.pb-item__title").count() == section.locator("li[data-item-id]").count()
+    results = axe.run(page, context=".md-content")
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_a_pack_printed_from_the_browser_starts_each_playbook_on_a_new_sheet(
+        new_page: Callable[..., Page], print_site: PrintSite, tmp_path: Path):
+    page = open_pack(new_page, print_site, "print/strategy/")
+    pages = print_to_pdf(page, tmp_path / "pack.pdf", "pb-print-blank")
+    assert [first_line(p) for p in pages if first_line(p) in OTHER_TITLES + ["Launch readiness review"]] == [
+        "Is generative AI the right tool?", "Launch readiness review"]
+    assert first_line(pages[0]) == "Is generative AI the right tool?"
+    text = flat(" ".join(pages))
+    assert "Contents" not in text and "Copy link" not in text and "launch-readiness/launch-owner-named" not in text
 
 
 # -- printing from the browser ----------------------------------------------------------------------
@@ -279,7 +393,7 @@ def test_details_print_adds_why_and_how_and_never_splits_an_item_across_pages(
         for item_id in ITEMS:
             assert WHY.format(id=item_id) in text and HOW.format(id=item_id) in text
             on = [n for n, p in enumerate(pages) if ITEMS[item_id] in p]
-            assert len(on) == 1 and f"launch-readiness/{item_id}" in pages[on[0]] \
+            assert len(on) == 1 and WHY.format(id=item_id) in pages[on[0]] \
                 and HOW.format(id=item_id) in pages[on[0]], f"{item_id} is split across pages ({paper})"
         assert "Demonstration launch source" in text, "sources come with the details"
         assert words_off_the_text_area(pdf) == [], paper
@@ -289,9 +403,13 @@ def test_print_buttons_set_the_print_classes_only_while_printing(
         new_page: Callable[..., Page], print_site: PrintSite):
     page = open_playbook(new_page, print_site)
     page.evaluate("window.print = () => { window.printedWith = document.documentElement.className; }")
-    controls = page.get_by_role("group", name="Print")
+    menu = page.locator("details.pb-menu")  # on a playbook page the print choices are in the toolbar's menu
+    controls = menu.get_by_role("group", name="Print")
+    menu.locator("summary").click()
     controls.get_by_role("button", name="Print blank").click()
     assert [c for c in page.evaluate("window.printedWith").split() if c.startswith("pb-print")] == ["pb-print-blank"]
+    expect(menu).not_to_have_attribute("open", "")  # closed after printing
+    menu.locator("summary").click()
     controls.get_by_label("With details").check()
     controls.get_by_role("button", name="Print with my progress").click()
     printed = page.evaluate("window.printedWith").split()
@@ -310,7 +428,7 @@ def test_pack_page_ticks_are_the_same_saved_progress_as_the_playbook_page(
         new_page: Callable[..., Page], print_site: PrintSite):
     page = new_page(print_site.url)
     page.goto("print/strategy/")
-    page.locator(".pb-tools").first.wait_for()
+    page.locator(".pb-note").first.wait_for()  # the script has bound the pack's lists
     page.locator('li[data-item-id="launch-readiness/rollback-plan"] input').check()
     page.goto(PAGE)
     page.locator(".pb-tools").first.wait_for()
