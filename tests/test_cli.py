@@ -137,13 +137,37 @@ def test_export_refuses_invalid_data_and_writes_nothing(library: Path, tmp_path:
     assert not out.exists()
 
 
-def test_new_writes_a_skeleton_that_validates(library: Path):
+def test_new_writes_a_skeleton_whose_only_problems_are_its_placeholder_sentences(library: Path):
     result = run("new", "value", "first-run-experience", "--title", "First-run experience", cwd=library.parent)
     assert result.returncode == 0, result.stderr
+    assert "Replace its placeholder sentences" in result.stderr
     created = library / "value" / "first-run-experience.yaml"
     text = created.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=")
     assert 'title: "First-run experience"' in text
+    checked = run("validate", cwd=library.parent)
+    assert checked.returncode == 1
+    lines = [line for line in checked.stderr.splitlines() if line.startswith("playbook_data/value/")]
+    placeholder = "still holds the placeholder sentence of `playbook new`; write"
+    assert [line.split(": ", 2)[:2] for line in lines] == [
+        ["playbook_data/value/first-run-experience.yaml:5:10", "$.summary"],
+        ["playbook_data/value/first-run-experience.yaml:13:11", "$.items[0].text"],
+        ["playbook_data/value/first-run-experience.yaml:17:10", "$.items[0].why"],
+        ["playbook_data/value/first-run-experience.yaml:19:10", "$.items[0].how"]], checked.stderr
+    assert all(placeholder in line for line in lines)
+    assert lines[0].endswith("write one or two sentences on what this playbook helps a product team decide or check")
+    # Filled in, the same file is valid: the skeleton's shape is right, only its sentences are not content.
+    for old, new in (("One or two sentences: what this playbook helps a product team decide or check.",
+                      "Check that first-time users reach a useful result."),
+                     ("Write the first checklist item as one imperative, checkable sentence.",
+                      "Show a worked example before the first prompt."),
+                     ("Say what goes wrong for users or the business when this is skipped.",
+                      "New users who see an empty box leave."),
+                     ("Say how a reviewer can tell it is done: the document, metric or test result to look for.",
+                      "The onboarding screen shows an example.")):
+        assert old in text
+        text = text.replace(old, new)
+    created.write_text(text, encoding="utf-8")
     assert run("validate", cwd=library.parent).returncode == 0
 
 

@@ -231,3 +231,48 @@ def test_reordered_items_and_playbook_fields_are_reported(repo: Path):
     out = to_markdown(compare(base, head))
     assert "- items reordered" in out
     assert '- version: `1.0` → `1.1`' in out
+
+
+def test_a_branch_is_compared_with_the_point_where_it_left_main(repo: Path):
+    """What others merged into main since the branch started is not shown as undone on the branch."""
+    git(repo, "switch", "-q", "-c", "topic")
+    edit(problem_fit(repo), "title: Is generative AI the right tool?", "title: Is a generative model the right tool?")
+    commit(repo, "retitle on the branch")
+    point = git(repo, "merge-base", "main", "topic")
+    git(repo, "switch", "-q", "main")
+    edit(repo / "playbook_data" / "ethics" / "bias-check.yaml", "title: Bias check", "title: Fairness check")
+    commit(repo, "meanwhile on main")
+    git(repo, "switch", "-q", "topic")
+
+    result = run(repo, "main")
+
+    assert result.returncode == 0, result.stderr
+    assert f"Comparing `main where this line left it ({point[:10]})` with `working tree`." in result.stdout
+    assert "+ Is a generative model the right tool?" in result.stdout
+    assert "Fairness check" not in result.stdout and "Bias check" not in result.stdout
+    assert result.stderr == ""
+    tip = run(repo, "main", "--tip").stdout  # main's latest commit: its retitle shows, reversed
+    assert "Comparing `main (" in tip and "- Fairness check" in tip and "+ Bias check" in tip
+    committed = run(repo, "main", "topic").stdout  # two revisions: the same branch point
+    assert f"Comparing `main where this line left it ({point[:10]})` with `topic (" in committed
+
+
+def test_diff_on_the_base_branch_itself_says_only_uncommitted_changes_are_compared(repo: Path):
+    edit(problem_fit(repo), "title: Is generative AI the right tool?", "title: Committed on main")
+    commit(repo, "straight onto main")
+    result = run(repo, "main")
+    assert result.returncode == 0
+    assert "No playbook or item was added, removed or changed." in result.stdout
+    assert result.stderr.startswith("main is the commit checked out, so only changes not yet committed are compared.")
+    assert "`playbook diff HEAD~1`" in result.stderr
+    assert "+ Committed on main" in run(repo, "HEAD~1").stdout
+
+
+def test_revisions_without_shared_history_are_a_usage_error(repo: Path):
+    git(repo, "switch", "-q", "--orphan", "elsewhere")
+    shutil.copytree(FIXTURE_LIBRARY, repo / "playbook_data", dirs_exist_ok=True)
+    commit(repo, "unrelated start")
+    result = run(repo, "main")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "main and HEAD share no history; pass --tip to compare with main itself" in result.stderr
+    assert run(repo, "main", "--tip").returncode == 0

@@ -28,6 +28,7 @@ from . import stale as review
 from .export import FORMATS
 from .load import DEFAULT_ROOT, FRAMEWORKS_DIR, Checked, build, check_library
 from .problems import Problem, did_you_mean, place
+from .skeleton import SKELETON
 from .source import read_source
 from .validate import ID, check_playbooks, schema_dir
 from .vocab import CATEGORIES, ROLES
@@ -74,9 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--root", type=Path, default=None, help="library folder (default ./playbook_data)")
 
     new = commands.add_parser(
-        "new", help="create a playbook file from a valid skeleton",
-        description="Write <root>/CATEGORY/ID.yaml: a valid playbook skeleton with the editor schema line, "
-                    "ready to fill in.")
+        "new", help="create a playbook file from a skeleton to fill in",
+        description="Write <root>/CATEGORY/ID.yaml: a playbook skeleton of the right shape with the editor "
+                    "schema line. Its placeholder sentences fail validation, each with a message that says "
+                    "what to write, until they are replaced.")
     new.add_argument("category", metavar="CATEGORY", help=f"one of: {', '.join(CATEGORIES)}")
     new.add_argument("id", metavar="ID", help="kebab-case playbook id, also the file name")
     new.add_argument("--title", help="title of the playbook (default: from the id)")
@@ -84,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     compare = commands.add_parser(
         "diff", help="summarise what changed between two git revisions, as Markdown",
-        description="Compare the library at git revision BASE with HEAD (default: the working tree, "
+        description="Compare the library where HEAD's line left git revision BASE (their merge base, as a "
+                    "pull request is compared; --tip for BASE itself) with HEAD (default: the working tree, "
                     "including changes not yet committed) and print a Markdown summary for a pull request: "
                     "playbooks and items added, removed and changed (text, level, owner, stage, references). "
                     "Item ids that disappeared without an item declaring `replaces:` for them are flagged "
@@ -96,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
     compare.add_argument("--fail-on-breaking", action="store_true",
                          help="exit 1 when an item id disappeared without a replacement")
+    compare.add_argument("--tip", action="store_true",
+                         help="compare with BASE's latest commit instead of the point where HEAD's line left BASE "
+                              "(the merge base, as a pull request is compared)")
 
     stale = commands.add_parser(
         "stale", help="list playbooks that are due for review",
@@ -375,28 +381,6 @@ def _export(args: argparse.Namespace) -> int:
 
 # -- new ------------------------------------------------------------------------------------------
 
-_SKELETON = """\
-# yaml-language-server: $schema={schema}
-id: {id}
-title: {title}
-category: {category}
-summary: >-
-  One or two sentences: what this playbook helps a product team decide or check.
-owner: product-manager
-version: "0.1"
-last_reviewed: {today}
-tags: []
-items:
-  - id: first-check
-    text: Write the first checklist item as one imperative, checkable sentence.
-    level: must
-    owner: product-manager
-    stage: define
-    why: >-
-      Say what goes wrong for users or the business when this is skipped.
-    how: >-
-      Say how a reviewer can tell it is done: the document, metric or test result to look for.
-"""
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -419,12 +403,13 @@ def _new(args: argparse.Namespace) -> int:
     repo_schema = root.resolve().parent / "schemas" / "playbook.schema.json"
     schema_file = repo_schema if repo_schema.is_file() else schema_dir() / "playbook.schema.json"
     schema_ref = Path(os.path.relpath(schema_file, target.parent.resolve())).as_posix()
-    text = _SKELETON.format(schema=schema_ref, id=args.id, title=json.dumps(title, ensure_ascii=False),
+    text = SKELETON.format(schema=schema_ref, id=args.id, title=json.dumps(title, ensure_ascii=False),
                             category=args.category, today=dt.date.today().isoformat())
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as handle:
         handle.write(text)
-    print(f"Created {target}. Edit it, then run: playbook validate {target}", file=sys.stderr)
+    print(f"Created {target}. Replace its placeholder sentences (validation names each one left), then run: "
+          f"playbook validate {target}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -432,7 +417,12 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    result = library_diff.diff_revisions(args.base, args.head, args.root or DEFAULT_ROOT)
+    root = args.root or DEFAULT_ROOT
+    result = library_diff.diff_revisions(args.base, args.head, root, tip=args.tip)
+    if args.head is None and library_diff.is_head(args.base, root):
+        print(f"{args.base} is the commit checked out, so only changes not yet committed are compared. To see "
+              f"what your commits change, commit them on a branch and run `playbook diff {args.base}` there, "
+              "or name an earlier revision (`playbook diff HEAD~1`).", file=sys.stderr)
     _write(library_diff.to_markdown(result), args.output)
     if args.fail_on_breaking and result.breaking:
         print(f"{len(result.breaking)} item id(s) disappeared without a replacement.", file=sys.stderr)

@@ -132,13 +132,13 @@ def _read(folder: Path, label: str, display: str) -> Snapshot:
     return Snapshot(label=label, playbooks=playbooks, paths=paths, unreadable=tuple(unreadable))
 
 
-def snapshot(revision: str | None, root: Path) -> Snapshot:
+def snapshot(revision: str | None, root: Path, *, label: str | None = None) -> Snapshot:
     """The library under `root` at `revision` (a commit, branch or tag), or as it is on disk for None."""
     top, inside = repository_of(root)
     if revision is None:
         return _read(top / inside, WORKING_TREE, inside)
     commit = commit_of(revision, top)
-    label = f"{revision} ({commit[:10]})" if not commit.startswith(revision) else commit[:10]
+    label = label or (f"{revision} ({commit[:10]})" if not commit.startswith(revision) else commit[:10])
     listed = _git(["ls-tree", "-d", "--name-only", commit, "--", inside], top) if inside not in ("", ".") else b"x"
     with tempfile.TemporaryDirectory(prefix="playbook-diff-") as temporary:
         folder = Path(temporary) / "library"
@@ -298,9 +298,35 @@ def compare(base: Snapshot, head: Snapshot) -> LibraryDiff:
                        unreadable=unreadable)
 
 
-def diff_revisions(base: str, head: str | None, root: Path) -> LibraryDiff:
-    """Compare the library at `base` with `head`, or with the working tree when `head` is None."""
+def diff_revisions(base: str, head: str | None, root: Path, *, tip: bool = False) -> LibraryDiff:
+    """Compare the library at `base` with `head`, or with the working tree when `head` is None.
+
+    As a pull request does, the comparison starts where the compared line left `base`: the merge
+    base of `base` and `head` (HEAD for the working tree), so that what others merged into `base`
+    since is not shown as undone here. With `tip`, it starts at `base`'s own latest commit."""
+    top, _ = repository_of(root)
+    if not tip:
+        start, point = commit_of(base, top), branch_point(base, head, top)
+        if point != start:
+            return compare(snapshot(point, root, label=f"{base} where this line left it ({point[:10]})"),
+                           snapshot(head, root))
     return compare(snapshot(base, root), snapshot(head, root))
+
+
+def branch_point(base: str, head: str | None, top: Path) -> str:
+    """The merge base of `base` and `head` (HEAD when None): the commit where that line left `base`."""
+    ours, theirs = commit_of(head or "HEAD", top), commit_of(base, top)
+    try:
+        return _git(["merge-base", theirs, ours], top).decode().strip()
+    except RevisionError:
+        raise RevisionError(f"{base} and {head or 'HEAD'} share no history; pass --tip to compare with "
+                            f"{base} itself") from None
+
+
+def is_head(base: str, root: Path) -> bool:
+    """Whether `base` is the commit checked out: then only changes not yet committed differ."""
+    top, _ = repository_of(root)
+    return commit_of(base, top) == commit_of("HEAD", top)
 
 
 # -- the Markdown summary -------------------------------------------------------------------------

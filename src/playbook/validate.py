@@ -18,7 +18,7 @@ try:  # compiles the schema to Python: a validity check about 20 times faster th
 except ImportError:  # pragma: no cover - without it every file takes jsonschema's slower path
     fastjsonschema = None
 
-from . import markup
+from . import markup, skeleton
 from .problems import Hints, Problem, did_you_mean
 from .source import JsonPath, Source, shown_key
 from .vocab import (FRAMEWORK_PAGE_ANCHORS, RESERVED_FRAMEWORK_IDS, RESERVED_ITEM_IDS,
@@ -292,12 +292,13 @@ def check_playbooks(playbooks: list[Source], frameworks: list[Source],
 
     registries = _registries(frameworks, problems)
     playbook_index = _playbook_index(playbooks, problems)
+    unread = _unread(playbooks)
     hints = Hints()
     trait_ids = _trait_ids(traits, problems, hints)
     known_traits = sorted(trait_ids) if trait_ids is not None else None
     for source in playbooks:
         if _is_mapping(source):
-            problems.extend(_check_one_playbook(source, playbook_index, registries, broken, hints))
+            problems.extend(_check_one_playbook(source, playbook_index, registries, broken, unread, hints))
             problems.extend(_check_conditions(source, known_traits, hints))
     return problems
 
@@ -369,6 +370,33 @@ def _playbook_index(playbooks: list[Source], problems: list[Problem]) -> dict[st
     return index
 
 
+def _unread(playbooks: list[Source]) -> set[str]:
+    """Playbooks that could not be read whole, by id and by file name: a file that does not parse,
+    has no id, or holds an item whose id cannot be read. Links to them are not checked: the cause is
+    reported in that file, and one mistake there would otherwise be reported again in every file
+    that links to it ("related playbook 'x' does not exist" because x did not parse)."""
+    unread: set[str] = set()
+    for source in playbooks:
+        data = source.data if _is_mapping(source) else None
+        playbook_id = _text(data.get("id")) if data is not None else None
+        items = data.get("items") if data is not None else None
+        if playbook_id is None or not isinstance(items, list) or \
+                any(not isinstance(item, dict) or _text(item.get("id")) is None for item in items):
+            unread.add(source.path.stem)
+            if playbook_id is not None:
+                unread.add(playbook_id)
+    return unread
+
+
+def _check_placeholders(source: Source, data: dict[str, Any]) -> Iterator[Problem]:
+    """Sentences of the `playbook new` skeleton left in place: valid, but not content."""
+    fields: list[tuple[JsonPath, str, Any]] = [(("summary",), "summary", data.get("summary"))]
+    fields += [(("items", i, name), name, item.get(name)) for i, item in _items(data) for name in ("text", "why", "how")]
+    for path, name, value in fields:
+        if (instead := skeleton.placeholder(name, value)) is not None:
+            yield source.problem(path, f"still holds the placeholder sentence of `playbook new`; write {instead}")
+
+
 def _taken(taken: str, what: str) -> str:
     return f"id '{taken}' is taken by the site: it names {what}; choose another id"
 
@@ -381,7 +409,8 @@ def _relative(path: Path, to: Path) -> str:
 
 
 def _check_one_playbook(source: Source, index: dict[str, tuple[Source, set[str]]],
-                        registries: dict[str, set[str]], broken: set[str], hints: Hints) -> Iterator[Problem]:
+                        registries: dict[str, set[str]], broken: set[str], unread: set[str],
+                        hints: Hints) -> Iterator[Problem]:
     data = source.data
     playbook_id = _text(data.get("id"))
     if playbook_id in RESERVED_PLAYBOOK_IDS:
@@ -394,6 +423,8 @@ def _check_one_playbook(source: Source, index: dict[str, tuple[Source, set[str]]
     if category is not None and category != folder:
         yield source.problem(("category",), f"category '{category}' does not match the folder '{folder}'; "
                                             f"move the file to {category}/ or set 'category: {folder}'")
+
+    yield from _check_placeholders(source, data)
 
     items = _items(data)
     own_ids: dict[str, int] = {}
@@ -427,7 +458,7 @@ def _check_one_playbook(source: Source, index: dict[str, tuple[Source, set[str]]
             replaced.setdefault(old, index_)
 
     for index_, item in items:
-        yield from _check_related(source, index_, item, playbook_id, own_ids, index, hints)
+        yield from _check_related(source, index_, item, playbook_id, own_ids, index, unread, hints)
         yield from _check_refs(source, index_, item, registries, broken, hints)
 
     for field in MARKDOWN_FIELDS:
@@ -480,7 +511,7 @@ _RELATED = re.compile(rf"^(?:{ID.pattern}/)?{ID.pattern}$")
 
 
 def _check_related(source: Source, index_: int, item: dict[str, Any], playbook_id: str | None,
-                   own_ids: dict[str, int], index: dict[str, tuple[Source, set[str]]],
+                   own_ids: dict[str, int], index: dict[str, tuple[Source, set[str]]], unread: set[str],
                    hints: Hints) -> Iterator[Problem]:
     related = item.get("related")
     if not isinstance(related, list):
@@ -492,11 +523,14 @@ def _check_related(source: Source, index_: int, item: dict[str, Any], playbook_i
         if "/" not in target:
             if target == item.get("id"):
                 yield source.problem(where, "an item cannot be related to itself")
-            elif target not in own_ids:
+            elif target not in own_ids and source.path.stem not in unread:
                 hint = hints(target, own_ids) or " Use '<playbook-id>/<item-id>' for another playbook."
                 yield source.problem(where, f"related item '{target}' does not exist in this playbook.{hint}")
             continue
         other_playbook, _, other_item = target.partition("/")
+        missing = other_playbook not in index or other_item not in index[other_playbook][1]
+        if missing and other_playbook in unread:
+            continue  # that file's own problems say why it could not be read
         if other_playbook not in index:
             hint = hints(other_playbook, index)
             yield source.problem(where, f"related playbook '{other_playbook}' does not exist.{hint}")
