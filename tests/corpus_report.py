@@ -54,11 +54,17 @@ def _shorten(text: str, width: int = FIRST_PROBLEM_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    results = config.stash.get(_RESULTS, None)
-    if not results:
-        return
-    terminalreporter.write_sep("-", f"bad-input corpus: case -> exit code, first problem ({len(results)} cases)")
+def report(results: dict[str, CaseResult]) -> list[str]:
+    """What the run prints about the corpus: one line when every case gave exactly its expected
+    messages (a passing run should read as one), else the table, one row per case, failures marked."""
+    cases = len(results)
+    built = [r for r in results.values() if r.build_exit_code is not None]
+    if all(r.as_expected for r in results.values()) and all(r.build_exit_code != 0 for r in built) \
+            and all(r.exit_code == 1 for r in results.values() if r.exit_code != -1):
+        also = f"; {len(built)} of them also built with MkDocs, each build stopped" if built else ""
+        return [f"bad-input corpus: {cases} cases, each refused by `playbook validate` with exactly the expected "
+                f"messages{also}"]
+    lines = [f"bad-input corpus: case -> exit code, first problem ({cases} cases)"]
     width = max(len(case) for case in results)
     for case in sorted(results):
         result = results[case]
@@ -67,4 +73,18 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         build = f", mkdocs build exit {result.build_exit_code}" if result.build_exit_code is not None else ""
         flag = "" if result.as_expected else " [DIFFERS FROM expected.txt]"
         first = _shorten(result.problems[0]) if result.problems else "-"
-        terminalreporter.write_line(f"{case:<{width}} -> {validate}{count}{build}{flag}: {first}")
+        lines.append(f"{case:<{width}} -> {validate}{count}{build}{flag}: {first}")
+    return lines
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    results = config.stash.get(_RESULTS, None)
+    if not results:
+        return
+    head, *rows = report(results)
+    if not rows:
+        terminalreporter.write_line(head)
+        return
+    terminalreporter.write_sep("-", head)
+    for row in rows:
+        terminalreporter.write_line(row)

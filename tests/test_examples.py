@@ -213,3 +213,19 @@ def test_bad_input_fails_the_build_cleanly_with_the_same_problems(name: str, tmp
     for line in expected:
         assert f"playbook_data/{line}" in build.stderr.splitlines()
     assert not (project / "site").exists()
+
+
+def test_the_corpus_report_is_one_line_when_every_case_holds_and_a_table_when_one_does_not():
+    from corpus_report import CaseResult, report
+
+    good = {"bad-date": CaseResult(1, ["a.yaml:3:1: $.x: bad"], True, build_exit_code=1),
+            "empty-file": CaseResult(1, ["b.yaml:1:1: $: empty"], True)}
+    assert report(good) == ["bad-input corpus: 2 cases, each refused by `playbook validate` with exactly the "
+                            "expected messages; 1 of them also built with MkDocs, each build stopped"]
+    differs = {**good, "empty-file": CaseResult(1, ["b.yaml:1:1: $: other"], False)}
+    head, *rows = report(differs)
+    assert head == "bad-input corpus: case -> exit code, first problem (2 cases)"
+    assert rows == ["bad-date   -> exit 1, 1 problem(s), mkdocs build exit 1: a.yaml:3:1: $.x: bad",
+                    "empty-file -> exit 1, 1 problem(s) [DIFFERS FROM expected.txt]: b.yaml:1:1: $: other"]
+    built = {**good, "bad-date": CaseResult(1, ["a.yaml:3:1: $.x: bad"], True, build_exit_code=0)}
+    assert len(report(built)) == 3, "a build that passed on bad data is a failure to show"
