@@ -67,6 +67,9 @@ NOTES_FILE = HERE / "NOTES.md"
 PLAN_PAGE_FILE = HERE / "plan-page.md"
 # The most expensive inputs we could construct, written by bench/worst_cases.py.
 WORST_CASES_FILE = HERE / "worst-cases.md"
+# The built site's weight against Material with one page per playbook, and Lighthouse scores,
+# written by bench/site_weight.py.
+SITE_WEIGHT_FILE = HERE / "site-weight.md"
 
 
 # -- results ------------------------------------------------------------------------------------
@@ -495,6 +498,8 @@ def report(results: list[SizeResult], assets: list[tuple[str, int, int]], *, rep
         parts += ["", PLAN_PAGE_FILE.read_text(encoding="utf-8").strip()]
     if WORST_CASES_FILE.is_file():  # bench/worst_cases.py's section, measured on its own
         parts += ["", WORST_CASES_FILE.read_text(encoding="utf-8").strip()]
+    if SITE_WEIGHT_FILE.is_file():  # bench/site_weight.py's section, measured on its own
+        parts += ["", SITE_WEIGHT_FILE.read_text(encoding="utf-8").strip()]
     if verdicts:
         parts += ["", "### Targets", "", *[f"- {v}" for v in verdicts]]
     if NOTES_FILE.is_file():
