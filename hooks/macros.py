@@ -36,10 +36,28 @@ def _check_filters(macro: str, **filters: str | None) -> None:
                              f"{', '.join(_VOCABULARIES[name])}.{hint}")
 
 
+def _source(page: Any) -> str:
+    """The page's source path under docs/: MkDocs' page.file.src_uri, Zensical's page.path."""
+    file = getattr(page, "file", None)
+    return str(getattr(file, "src_uri", None) or page.path)
+
+
+def _url(page: Any) -> str:
+    """Where the page's relative links start: its URL under MkDocs ('guides/roles/legal/'), the
+    folder of its source file under Zensical ('guides/roles/'), which rebases every relative link
+    of a page as a link from its source file (see Renderer's `links_from`)."""
+    if getattr(page, "file", None) is not None:
+        return str(page.url).lstrip("/")
+    folder = posixpath.dirname(_source(page))
+    return folder + "/" if folder else ""
+
+
 def define_env(env: Any) -> None:
-    config = env.conf
+    config = env.conf  # MkDocs' config, or the dict Zensical's macros extension passes
     options = (config.get("extra") or {}).get("playbook") or {}
-    root = Path(config.config_file_path or ".").resolve().parent / options.get("data", "playbook_data")
+    config_file = getattr(config, "config_file_path", None) or config.get("config_file_path")
+    base = Path(config_file).resolve().parent if config_file else Path.cwd()
+    root = base / options.get("data", "playbook_data")
 
     made: list[Renderer] = []  # define_env runs once per build: read the data and compile templates once
 
@@ -50,7 +68,7 @@ def define_env(env: Any) -> None:
                 raise ValueError(f"the playbook data has {len(checked.problems)} problem(s); "
                                  "run `playbook validate`")
             interval = int(options.get("review_interval_days", DEFAULT_REVIEW_INTERVAL_DAYS))
-            made.append(Renderer(build(checked), directory_urls=config["use_directory_urls"],
+            made.append(Renderer(build(checked), directory_urls=config.get("use_directory_urls", True),
                                  review_interval_days=interval))
         return made[0]
 
@@ -67,7 +85,7 @@ def define_env(env: Any) -> None:
         items = [i for i in playbook.items
                  if (level is None or i.level == level) and (stage is None or i.stage == stage)
                  and (owner is None or i.owner == owner)]
-        return "\n" + str(r.checklist(playbook, page=env.page.url, embedded=True, items=items)) + "\n"
+        return "\n" + str(r.checklist(playbook, page=_url(env.page), embedded=True, items=items)) + "\n"
 
     @env.macro
     def checklists(level: str | None = None, stage: str | None = None, owner: str | None = None,
@@ -86,7 +104,7 @@ def define_env(env: Any) -> None:
                 if items:
                     # The filters are part of the heading id, so several calls on one page never clash.
                     suffix = "-".join(v for v in (level, stage, owner) if v)
-                    parts.append(str(r.item_list(playbook, items, page=env.page.url, id_suffix=suffix)))
+                    parts.append(str(r.item_list(playbook, items, page=_url(env.page), id_suffix=suffix)))
         _check_filters("checklists", level=level, stage=stage, owner=owner, category=category)
         if not parts:
             return '\n<p class="pb-empty">No checklist item matches these filters yet.</p>\n'
@@ -101,7 +119,7 @@ def define_env(env: Any) -> None:
         _check_filters("playbooks", category=category)
         if not chosen:
             return '\n<p class="pb-empty">No playbook matches these filters yet.</p>\n'
-        return "\n" + str(r.table(chosen, page=env.page.url)) + "\n"
+        return "\n" + str(r.table(chosen, page=_url(env.page))) + "\n"
 
     @env.macro
     def places() -> SimpleNamespace:
@@ -110,7 +128,7 @@ def define_env(env: Any) -> None:
         `.frameworks` (src only) and `.packs` (title, src). Titles come from the fixed vocabulary,
         never from YAML: this goes into Markdown, where text from data would be read as markup."""
         r = renderer()
-        here = posixpath.dirname(env.page.file.src_uri)
+        here = posixpath.dirname(_source(env.page))
 
         def src(uri: str) -> str:
             return posixpath.relpath(uri, here or ".")

@@ -21,40 +21,24 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from playbook import atomic, reference
-from playbook import review as reviews
+from playbook import atomic, site
 from playbook.load import build, check_library_cached
-from playbook.pdf import PAPERS, PdfError, export as export_pdf
-from playbook.render import FRAMEWORKS_DIR, PDF_DIR, Renderer, element_ids, put_back, set_aside
-from playbook.stale import DEFAULT_REVIEW_INTERVAL_DAYS
+from playbook.pdf import PdfError, export as export_pdf
+from playbook.render import FRAMEWORKS_DIR, PDF_DIR, REVIEWS_DIR, element_ids, put_back, set_aside
 from playbook.vocab import CATEGORIES
 
 log = get_plugin_logger("playbook")
 
-DEFAULT_NAV_LIMIT = 40
 
-
-def _settings(config: MkDocsConfig) -> tuple[Path, int]:
-    options = (config.extra or {}).get("playbook") or {}
-    base = Path(config.config_file_path or ".").resolve().parent
-    return base / options.get("data", "playbook_data"), int(options.get("nav_limit", DEFAULT_NAV_LIMIT))
-
-
-def _pdf_settings(config: MkDocsConfig) -> tuple[bool, str]:
-    """Whether the build publishes PDFs (env PLAYBOOK_PDF=1|0, else `extra.playbook.pdf`), and on
-    which paper (`extra.playbook.pdf_paper`, A4 by default)."""
-    options = (config.extra or {}).get("playbook") or {}
-    env = os.environ.get("PLAYBOOK_PDF", "").strip().lower()
-    enabled = env in ("1", "true", "yes", "on") if env else options.get("pdf") is True
-    paper = str(options.get("pdf_paper", PAPERS[0]))
-    if enabled and paper not in PAPERS:
-        raise PluginError(f"extra.playbook.pdf_paper: unknown paper size '{paper}'; expected one of: {', '.join(PAPERS)}")
-    return enabled, paper
+def _site(config: MkDocsConfig) -> site.Settings:
+    try:
+        return site.Settings.of(config, config.config_file_path)
+    except site.SiteError as error:
+        raise PluginError(str(error)) from None
 
 
 def _checked(config: MkDocsConfig):
-    root, _ = _settings(config)
-    checked = check_library_cached(root)
+    checked = check_library_cached(_site(config).data)
     if checked.problems:
         lines = "\n".join(problem.format() for problem in checked.problems)
         raise PluginError(f"{len(checked.problems)} problem(s) in the playbook data:\n{lines}\n"
@@ -62,30 +46,12 @@ def _checked(config: MkDocsConfig):
     return checked
 
 
-def _review_settings(config: MkDocsConfig) -> tuple[Path, bool]:
-    """Where review files live (`extra.playbook.reviews`, default reviews/ beside mkdocs.yml) and
-    whether the site publishes them (env PLAYBOOK_REVIEWS=1|0, else `extra.playbook.publish_reviews`,
-    default yes)."""
-    options = (config.extra or {}).get("playbook") or {}
-    base = Path(config.config_file_path or ".").resolve().parent
-    env = os.environ.get("PLAYBOOK_REVIEWS", "").strip().lower()
-    published = env in ("1", "true", "yes", "on") if env else options.get("publish_reviews", True) is not False
-    return base / options.get("reviews", reviews.REVIEWS_DIR), published
-
-
 def _reviewed(config: MkDocsConfig, library) -> list:
     """The status of every review file, or a PluginError listing every problem in them."""
-    folder, published = _review_settings(config)
-    files, problems = reviews.review_files(folder)
-    if not published or not (files or problems):
-        return []
-    sources, found = reviews.check_reviews(files, library)
-    problems += found
-    if problems:
-        lines = "\n".join(problem.format() for problem in sorted(set(problems)))
-        raise PluginError(f"{len(set(problems))} problem(s) in the review files:\n{lines}\n"
-                          "Fix them and build again (`playbook validate` checks without building).")
-    return [reviews.status(reviews.build_review(source, library), library) for source in sources]
+    try:
+        return site.reviewed(_site(config), library)
+    except site.SiteError as error:
+        raise PluginError(str(error)) from None
 
 
 _PROCESS = {"command": None, "dirty": False}  # what this process runs, from on_startup (once per process)
@@ -148,39 +114,19 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Add every generated file (site.generated: the same list `playbook generate` writes)."""
     library = build(_checked(config))
-    options = (config.extra or {}).get("playbook") or {}
-    renderer = Renderer(library, directory_urls=config.use_directory_urls, pdf=_pdf_settings(config)[0],
-                        review_interval_days=int(options.get("review_interval_days", DEFAULT_REVIEW_INTERVAL_DAYS)))
     docs_dir = Path(config.docs_dir).resolve()
-    sources = {p.src_uri: p.path for p in library.playbooks}
-    for src_uri, content in renderer.pages().items():
-        existing = files.get_file_from_path(src_uri)
-        if existing is not None:
-            raise PluginError(f"docs/{src_uri} conflicts with a page generated from the playbook data; "
+    for made in site.generated(library, _site(config), _reviewed(config, library)):
+        if files.get_file_from_path(made.src_uri) is not None:
+            raise PluginError(f"docs/{made.src_uri} conflicts with a page generated from {made.source}; "
                               "rename or remove the hand-written page")
-        file = File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
-        if src_uri in sources:  # "edit this page" opens the YAML file, not a page that does not exist
-            file.edit_uri = Path(os.path.relpath(sources[src_uri].resolve(), docs_dir)).as_posix()
-        files.append(file)
-    for src_uri, content in renderer.plan_data_files().items():  # what the plan page loads
-        files.append(File.generated(config, src_uri, content=content))
-    folder, published = _review_settings(config)
-    found = _reviewed(config, library)
-    review_sources = {f"{reviews.REVIEWS_DIR}/{s.review.id}.md": s.review.path for s in found}
-    for src_uri, content in renderer.review_pages(found, published=published).items():
-        if files.get_file_from_path(src_uri) is not None:
-            raise PluginError(f"docs/{src_uri} conflicts with a page generated from the review files")
-        file = File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV
-                              if src_uri in review_sources else InclusionLevel.INCLUDED)
-        if src_uri in review_sources:  # "edit this page" opens the review's YAML file
-            file.edit_uri = Path(os.path.relpath(review_sources[src_uri].resolve(), docs_dir)).as_posix()
-        files.append(file)
-    base = Path(config.config_file_path or ".").resolve().parent
-    for src_uri, content in reference.files().items():  # schema + CLI reference pages, published schemas
-        file = File.generated(config, src_uri, content=content)
-        origin = reference.EDIT_SOURCES.get(src_uri)  # edit the schema or the CLI, not a generated page
-        file.edit_uri = Path(os.path.relpath(base / origin, docs_dir)).as_posix() if origin else None
+        file = File.generated(config, made.src_uri, content=made.content,
+                              inclusion=InclusionLevel.INCLUDED if made.in_nav else InclusionLevel.NOT_IN_NAV)
+        if made.edit is not None:  # "edit this page" opens the YAML file, schema or code it comes from
+            file.edit_uri = Path(os.path.relpath(made.edit.resolve(), docs_dir)).as_posix()
+        elif made.src_uri.endswith(".md"):
+            file.edit_uri = None  # a generated page has no file of its own in docs/ to edit
         files.append(file)
     return files
 
@@ -193,8 +139,8 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     more playbooks than the limit lists them on its index page instead: the HTML written per page
     stays bounded and the site grows linearly with the library.
     """
-    _, limit = _settings(config)
-    by_category: dict[str, list[Page]] = {c: [] for c in (*CATEGORIES, FRAMEWORKS_DIR, reviews.REVIEWS_DIR)}
+    limit = _site(config).nav_limit
+    by_category: dict[str, list[Page]] = {c: [] for c in (*CATEGORIES, FRAMEWORKS_DIR, REVIEWS_DIR)}
     for file in files.documentation_pages():
         category, _, name = file.src_uri.partition("/")
         if category in by_category and name.endswith(".md") and name != "index.md" and "/" not in name \
@@ -249,7 +195,7 @@ def on_page_content(html: str, page: Page, **_) -> str:
 
 def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001 - livereload's types
     """Rebuild when a review file changes too; `watch:` cannot name reviews/, which may not exist."""
-    folder, _ = _review_settings(config)
+    folder = _site(config).reviews
     if folder.is_dir():
         server.watch(str(folder))
     return server
@@ -258,7 +204,8 @@ def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001 - livereloa
 def on_post_build(config: MkDocsConfig) -> None:
     """With the PDF option on, print the fresh site's playbook pages and packs into site/pdf/; then
     put the finished site in place, unless strict mode is about to fail the build."""
-    enabled, paper = _pdf_settings(config)
+    settings = _site(config)
+    enabled, paper = settings.pdf, settings.pdf_paper
     if enabled:
         site = Path(config.site_dir)
         try:

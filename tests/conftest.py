@@ -82,3 +82,51 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
 def project(tmp_path: Path) -> Path:
     """A fresh, writable copy of the site project around the fixture library."""
     return make_project(tmp_path / "project")
+
+
+def broken_links(site: Path) -> tuple[list[str], list[str]]:
+    """The pages of a built site (URLs) and every link in their articles that reaches no page of
+    it, no element with its anchor, or climbs above the site root: 'url: href (why)'."""
+    import posixpath
+    from functools import cache
+    from urllib.parse import unquote, urlsplit
+
+    from bs4 import BeautifulSoup
+
+    @cache
+    def parsed(path: Path) -> BeautifulSoup:
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    @cache
+    def anchors(path: Path) -> frozenset[str]:
+        return frozenset(str(e["id"]) for e in parsed(path).select("[id]"))
+
+    pages = sorted(p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html")
+                   if p.relative_to(site).parts[0] not in ("assets", "search", "pdf"))
+    pages = [("" if url == "./" else url) for url in pages]
+    broken = []
+    for url in pages:
+        article = parsed(site / url / "index.html").select_one("article.md-content__inner")
+        for a in article.select("a[href]") if article else ():
+            href = str(a["href"])
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc:
+                continue
+            joined = posixpath.join(url, unquote(parts.path))
+            depth = 0
+            for part in joined.split("/"):  # a link that climbs above the site root misses on a host's subpath
+                depth += -1 if part == ".." else 0 if part in ("", ".") else 1
+                if depth < 0:
+                    break
+            if depth < 0:
+                broken.append(f"{url}: {href} (above the site root)")
+                continue
+            target = posixpath.normpath("/" + joined) if parts.path else "/" + url
+            path = site / target.lstrip("/")
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.is_file():
+                broken.append(f"{url}: {href} (no page)")
+            elif parts.fragment and unquote(parts.fragment) not in anchors(path):
+                broken.append(f"{url}: {href} (no anchor)")
+    return pages, broken

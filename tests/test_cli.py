@@ -50,7 +50,9 @@ def test_validate_reports_problems_on_stderr_with_exit_1_and_no_traceback(librar
 
 
 def test_validate_one_file_reports_only_that_file_but_checks_it_against_the_library(library: Path):
-    (library / "ethics" / "bias-check.yaml").write_text("id: bias-check\n", encoding="utf-8")
+    other = library / "ethics" / "bias-check.yaml"  # a problem of its own, not reported here; its items still read
+    other.write_text(other.read_text(encoding="utf-8").replace("title: Bias check", "title: [Bias check]"),
+                     encoding="utf-8")
     target = library / "strategy" / "problem-fit.yaml"
     text = target.read_text(encoding="utf-8").replace("bias-check/groups-listed", "bias-check/group-listed")
     target.write_text(text, encoding="utf-8")

@@ -7,16 +7,14 @@ role has its page, and every link and anchor lands somewhere.
 
 from __future__ import annotations
 
-import posixpath
 from collections import Counter
-from functools import cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import REPO, SiteBuild, make_project, run_build
+from conftest import REPO, SiteBuild, broken_links, make_project, run_build
 from playbook.load import load_library
 from playbook.model import Library
 from playbook.vocab import ROLES, STAGES
@@ -139,30 +137,8 @@ def test_every_link_on_every_page_reaches_an_existing_page_and_anchor(site: Site
     """Every page of the site, guides and generated pages alike: the hook hands a generated page's
     checklists and crosswalk entries to MkDocs after its link check (hooks/playbook_site.py), so
     this is where their links are checked."""
-    @cache
-    def anchors(path: Path) -> frozenset[str]:
-        html = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        return frozenset(str(e["id"]) for e in html.select("[id]"))
-
-    pages = sorted(p.parent.relative_to(site.site).as_posix() + "/" for p in site.site.rglob("index.html")
-                   if not p.relative_to(site.site).parts[0] in ("assets", "search", "pdf"))
-    pages = [("" if url == "./" else url) for url in pages]
+    pages, broken = broken_links(site.site)
     assert set(GUIDES) <= set(pages) and "ethics/harmful-content/" in pages and "frameworks/nist-ai-rmf/" in pages
-    broken = []
-    for url in pages:
-        for a in article(site, url).select("a[href]"):
-            href = str(a["href"])
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc:
-                continue
-            target = posixpath.normpath(posixpath.join("/" + url, unquote(parts.path))) if parts.path else "/" + url
-            path = site.site / target.lstrip("/")
-            if path.is_dir():
-                path = path / "index.html"
-            if not path.is_file():
-                broken.append(f"{url}: {href} (no page)")
-            elif parts.fragment and unquote(parts.fragment) not in anchors(path):
-                broken.append(f"{url}: {href} (no anchor)")
     assert not broken, "\n".join(broken)
 
 

@@ -143,7 +143,7 @@ def test_pdf_option_renders_download_links_for_playbooks_and_packs():
 def test_pdf_command_without_a_built_site_exits_1_with_a_message(tmp_path: Path):
     result = run_pdf("--site", "nowhere", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr.startswith("playbook pdf: no built site at nowhere: build it first (`mkdocs build`)")
+    assert result.stderr.startswith("playbook pdf: no built site at nowhere: build it first (`./dev build`)")
     assert "Traceback" not in result.stderr
     (tmp_path / "other").mkdir()
     result = run_pdf("--site", "other", cwd=tmp_path)

@@ -24,6 +24,7 @@ from . import links as link_check
 from . import pdf as pdf_export
 from . import plan as planning
 from . import review as reviews
+from . import site
 from . import stale as review
 from .export import FORMATS
 from .load import DEFAULT_ROOT, FRAMEWORKS_DIR, Checked, build, check_library
@@ -102,6 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--tip", action="store_true",
                          help="compare with BASE's latest commit instead of the point where HEAD's line left BASE "
                               "(the merge base, as a pull request is compared)")
+
+    generate = commands.add_parser(
+        "generate", help="write the site's sources for a builder that runs no MkDocs hooks (Zensical)",
+        description="Write DIR/docs (the hand-written pages of docs/ and every page, data file and schema "
+                    "the build generates from the playbook data and review files) and DIR/mkdocs.yml (the "
+                    "site's configuration without the MkDocs hooks, its paths made absolute). The MkDocs hook "
+                    "adds the same files in process. DIR is replaced. Then, for example: "
+                    "zensical build --config-file DIR/mkdocs.yml. Exit 1 with every problem when the data "
+                    "or the review files have problems.")
+    generate.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write (replaced)")
+    generate.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
+                          help="the site's configuration (default ./mkdocs.yml)")
 
     stale = commands.add_parser(
         "stale", help="list playbooks that are due for review",
@@ -623,7 +636,27 @@ def _review_export(args: argparse.Namespace, root: Path, library) -> int:
     return EXIT_OK
 
 
-COMMANDS.update(validate=_validate, export=_export, new=_new, diff=_diff, stale=_stale, links=_links, pdf=_pdf,
+def _generate(args: argparse.Namespace) -> int:
+    if not args.config.is_file():
+        raise UsageError(f"configuration not found: {args.config} (run from the repository root or pass --config)")
+    out = args.out.resolve()
+    if out == Path.cwd().resolve() or out in Path.cwd().resolve().parents or out == args.config.resolve().parent:
+        raise UsageError(f"--out {args.out} would replace the project itself; name a folder of its own")
+    try:
+        settings = site.Settings.of(site.read_config(args.config), args.config)
+        checked = _checked_or_report(settings.data, "nothing was written")
+        if checked is None:
+            return EXIT_PROBLEMS
+        files = site.standalone(args.config, out, build(checked))
+    except site.SiteError as error:
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"{len(files)} generated file(s) and the pages of docs/ written to {args.out / 'docs'}; "
+          f"configuration in {args.out / site.CONFIG_FOR_OTHER_BUILDERS}", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS.update(validate=_validate, export=_export, new=_new, diff=_diff, generate=_generate, stale=_stale, links=_links, pdf=_pdf,
                 plan=_plan, review=_review)
 
 

@@ -65,12 +65,12 @@ def chromium() -> Path:
 def pack_entry(site: Path) -> str:
     """The print pack of all playbooks in the built `site`, as a path relative to it."""
     if not site.is_dir():
-        raise PdfError(f"no built site at {site}: build it first (`mkdocs build`), or pass --site DIR")
+        raise PdfError(f"no built site at {site}: build it first (`./dev build`), or pass --site DIR")
     for candidate in (f"{PRINT_DIR}/index.html", f"{PRINT_DIR}.html"):
         if (site / candidate).is_file():
             return candidate
     raise PdfError(f"{site} holds no print pack ({PRINT_DIR}/index.html): it is not a built playbook site, "
-                   "or it was built before print packs existed; build it again (`mkdocs build`)")
+                   "or it was built before print packs existed; build it again (`./dev build`)")
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -38,8 +38,9 @@ PDF_DIR = "pdf"  # where a build with the PDF option publishes the files of `pla
 
 
 def pack_uri(category: str | None = None) -> str:
-    """The generated Markdown file of the print pack of `category` (None: every playbook)."""
-    return f"{PRINT_DIR}/{category}.md" if category else f"{PRINT_DIR}/index.md"
+    """The generated Markdown file of the print pack of `category` (None: every playbook): an
+    index.md, so that its links mean the same to every builder (see Renderer's `links_from`)."""
+    return f"{PRINT_DIR}/{category}/index.md" if category else f"{PRINT_DIR}/index.md"
 
 
 def pdf_name(*, playbook: str | None = None, category: str | None = None) -> str:
@@ -121,7 +122,17 @@ class Renderer:
     """Renders pages of one library for one site configuration."""
 
     def __init__(self, library: Library, *, directory_urls: bool = True, pdf: bool = False,
-                 today: dt.date | None = None, review_interval_days: int = DEFAULT_REVIEW_INTERVAL_DAYS):
+                 today: dt.date | None = None, review_interval_days: int = DEFAULT_REVIEW_INTERVAL_DAYS,
+                 links_from: str = "url"):
+        """`links_from` says what the builder takes a page's relative links to start from: "url",
+        the page's address (MkDocs and ProperDocs leave the links of raw HTML as written), or
+        "source", the folder of the page's Markdown file in docs/ (Zensical rebases every relative
+        link of a page as a link from its source file). The two differ only for pages that are not
+        an index.md; links in data attributes, which no builder rewrites, are only written on index
+        pages (the print packs, the plan)."""
+        if links_from not in ("url", "source"):
+            raise ValueError(f"links_from: expected 'url' or 'source', received {links_from!r}")
+        self.links_from = links_from
         self.library = library
         self.directory_urls = directory_urls
         self.today = today or dt.date.today()
@@ -154,6 +165,13 @@ class Renderer:
 
     def url_of(self, src_uri: str) -> str:
         return page_url(src_uri, directory_urls=self.directory_urls)
+
+    def base_of(self, src_uri: str) -> str:
+        """Where the relative links of the page made from `src_uri` start (see `links_from`)."""
+        if self.links_from == "url":
+            return self.url_of(src_uri)
+        folder = posixpath.dirname(src_uri)
+        return folder + "/" if folder else ""
 
     def playbook_url(self, playbook: Playbook) -> str:
         return self.url_of(playbook.src_uri)
@@ -194,7 +212,8 @@ class Renderer:
         titles are h4, and links to the playbook's own items lead to its page."""
         chosen = tuple(items) if items is not None else playbook.items
         own = self.playbook_url(playbook)
-        slots = _item_slots(page, own="" if not embedded and own == page else relative_url(own, page),
+        here = not embedded and page in (own, self.base_of(playbook.src_uri))  # on the playbook's own page
+        slots = _item_slots(page, own="" if here else relative_url(own, page),
                             anchor=f"{playbook.id}--" if embedded else "",
                             heading=4 if embedded else 3)
         html_text = self.env.get_template("checklist.html.j2").render(
@@ -259,7 +278,7 @@ class Renderer:
     # -- pages --------------------------------------------------------------------------------
 
     def playbook_page(self, playbook: Playbook) -> str:
-        page = self.playbook_url(playbook)
+        page = self.base_of(playbook.src_uri)
         return self.env.get_template("playbook.md.j2").render(
             front_matter=front_matter(title=playbook.title, tags=playbook.tags),
             playbook=playbook,
@@ -348,7 +367,7 @@ class Renderer:
         return covering
 
     def framework_page(self, framework: Framework) -> str:
-        page = self.framework_url(framework)
+        page = self.base_of(f"{FRAMEWORKS_DIR}/{framework.id}.md")
         covering = self.coverage(framework)
         rows = []
         for entry in framework.entries:
@@ -467,7 +486,7 @@ class Renderer:
         """A review's page: its facts, the answers, what changed in the playbooks since, and every
         check with its status, owner, due date, evidence and note. Text from the review file is data:
         escaped, never rendered as Markdown or a template."""
-        review, page = found.review, self.review_url(found.review.id)
+        review, page = found.review, self.base_of(f"{REVIEWS_DIR}/{found.review.id}.md")
 
         def url(item: Item) -> str:
             return relative_url(self._item_target(item), page)
