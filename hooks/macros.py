@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from playbook import reference
-from playbook.load import build, check_library_cached
+from playbook.load import build, check_library_cached, last_good
 from playbook.problems import did_you_mean
 from playbook.render import FRAMEWORKS_DIR, Renderer, pack_uri
 from playbook.stale import DEFAULT_REVIEW_INTERVAL_DAYS
@@ -64,9 +64,12 @@ def define_env(env: Any) -> None:
     def renderer() -> Renderer:
         if not made:
             checked = check_library_cached(root)
-            if checked.problems:  # the build hook reports them; macros must not hide that report
-                raise ValueError(f"the playbook data has {len(checked.problems)} problem(s); "
-                                 "run `playbook validate`")
+            if checked.problems:  # the build hook reports them; a preview shows its last good state
+                good = last_good(root)
+                if good is None:
+                    raise ValueError(f"the playbook data has {len(checked.problems)} problem(s); "
+                                     "run `playbook validate`")
+                checked = good
             interval = int(options.get("review_interval_days", DEFAULT_REVIEW_INTERVAL_DAYS))
             made.append(Renderer(build(checked), directory_urls=config.get("use_directory_urls", True),
                                  review_interval_days=interval))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+from html import escape
 import os
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from playbook import atomic, site
-from playbook.load import build, check_library_cached
+from playbook.load import ProblemsFound, build, check_for_preview, check_library_cached
 from playbook.pdf import PdfError, export as export_pdf
 from playbook.render import FRAMEWORKS_DIR, PDF_DIR, REVIEWS_DIR, element_ids, put_back, set_aside
 from playbook.vocab import CATEGORIES
@@ -38,20 +39,35 @@ def _site(config: MkDocsConfig) -> site.Settings:
 
 
 def _checked(config: MkDocsConfig):
-    checked = check_library_cached(_site(config).data)
-    if checked.problems:
-        lines = "\n".join(problem.format() for problem in checked.problems)
-        raise PluginError(f"{len(checked.problems)} problem(s) in the playbook data:\n{lines}\n"
+    if _PROCESS["command"] == "serve":  # a preview keeps its last good state and says what is wrong
+        try:
+            checked, problems = check_for_preview(_site(config).data)
+        except ProblemsFound as error:
+            problems, checked = error.problems, None
+        if checked is not None:
+            _PROCESS["problems"] = ["the playbook data", *(p.format() for p in problems)] if problems else []
+            return checked
+    else:
+        checked = check_library_cached(_site(config).data)
+        problems = checked.problems
+    if problems:
+        lines = "\n".join(problem.format() for problem in problems)
+        raise PluginError(f"{len(problems)} problem(s) in the playbook data:\n{lines}\n"
                           "Fix them and build again (`playbook validate` checks without building).")
     return checked
 
 
 def _reviewed(config: MkDocsConfig, library) -> list:
-    """The status of every review file, or a PluginError listing every problem in them."""
+    """The status of every review file, or a PluginError listing every problem in them (a preview
+    publishes no review then, and says why in every page)."""
     try:
         return site.reviewed(_site(config), library)
     except site.SiteError as error:
-        raise PluginError(str(error)) from None
+        if _PROCESS["command"] != "serve":
+            raise PluginError(str(error)) from None
+        lines = str(error).splitlines()
+        _PROCESS["review_problems"] = ["the review files", *lines[1:-1]]
+        return []
 
 
 _PROCESS = {"command": None, "dirty": False}  # what this process runs, from on_startup (once per process)
@@ -110,7 +126,12 @@ def on_build_error(error: Exception) -> None:
 
 def on_pre_build(config: MkDocsConfig) -> None:
     """Validate before MkDocs cleans site/: a failed build leaves the last good site as it was."""
+    _PROCESS.update(problems=[], review_problems=[])
     _reviewed(config, build(_checked(config)))
+    for lines in (_PROCESS["problems"], _PROCESS["review_problems"]):
+        if lines:  # a preview: the terminal says it too, and the pages show it (on_page_content)
+            log.warning("%d problem(s) in %s; the preview shows the last good version:\n%s",
+                        len(lines) - 1, lines[0], "\n".join(lines[1:]))
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -183,14 +204,34 @@ def on_page_markdown(markdown: str, page: Page, **_) -> str:
 
 def on_page_content(html: str, page: Page, **_) -> str:
     """Put the blocks back, and tell MkDocs which anchors they hold, so that links to an item
-    (`playbook/#item-id`) from other pages are checked as before."""
+    (`playbook/#item-id`) from other pages are checked as before. In a preview whose data has
+    problems, every page starts with them."""
+    notice = _notice()
     blocks = getattr(page, "pb_html", None)
     if not blocks:
-        return html
+        return notice + html
     page.pb_html = None  # type: ignore[attr-defined]
     if page.present_anchor_ids is not None:
         page.present_anchor_ids |= element_ids(blocks)
-    return put_back(html, blocks)
+    return notice + put_back(html, blocks)
+
+
+_SHOWN = 50  # problems listed in the page; the terminal has them all
+
+
+def _notice() -> str:
+    """The problems of a preview's data, as an alert at the top of the page ('' when none)."""
+    parts = []
+    for group in (_PROCESS.get("problems") or [], _PROCESS.get("review_problems") or []):
+        if len(group) < 2:
+            continue
+        where, *lines = group
+        shown = "".join(f"<li><code>{escape(line)}</code></li>" for line in lines[:_SHOWN])
+        more = f"<li>and {len(lines) - _SHOWN} more: see the terminal</li>" if len(lines) > _SHOWN else ""
+        parts.append(f"<p><strong>{len(lines)} problem{'s' if len(lines) != 1 else ''} in {escape(where)}.</strong> "
+                     "This preview shows the last version without problems. Fix them and save: the page "
+                     f"reloads by itself.</p><ul>{shown}{more}</ul>")
+    return f'<div class="pb-preview-problems" role="alert">{"".join(parts)}</div>' if parts else ""
 
 
 def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001 - livereload's types

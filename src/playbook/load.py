@@ -273,6 +273,28 @@ def _signature(root: Path) -> tuple:
     return tuple(stats)
 
 
+_last_good: dict[Path, Checked] = {}  # per library folder: its last state without problems, for previews
+
+
+def last_good(root: Path = DEFAULT_ROOT) -> Checked | None:
+    """The last state of the library under `root` that this process checked without problems."""
+    return _last_good.get(root.resolve())
+
+
+def check_for_preview(root: Path = DEFAULT_ROOT) -> tuple[Checked, tuple[Problem, ...]]:
+    """For a preview server (`mkdocs serve`): the library when it has no problems; else the last
+    state without problems this process saw, with the problems of the current one, so that the
+    preview keeps a whole site and says in the page what is wrong. Raises ProblemsFound when this
+    process never saw the library without problems."""
+    checked = check_library_cached(root)
+    if not checked.problems:
+        return checked, ()
+    good = last_good(root)
+    if good is None:
+        raise ProblemsFound(checked.problems)
+    return good, checked.problems
+
+
 def check_library_cached(root: Path = DEFAULT_ROOT) -> Checked:
     """`check_library`, reusing the last result while no data file under `root` has changed.
 
@@ -287,4 +309,7 @@ def check_library_cached(root: Path = DEFAULT_ROOT) -> Checked:
     checked = check_library(root)
     _cache.clear()
     _cache[key] = (signature, checked)
+    if not checked.problems:
+        _last_good.clear()
+        _last_good[key] = checked
     return checked
