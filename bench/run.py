@@ -70,6 +70,8 @@ WORST_CASES_FILE = HERE / "worst-cases.md"
 # The built site's weight against Material with one page per playbook, and Lighthouse scores,
 # written by bench/site_weight.py.
 SITE_WEIGHT_FILE = HERE / "site-weight.md"
+# From saving a playbook to the reloaded page, with each engine's preview server: bench/preview.py.
+PREVIEW_FILE = HERE / "preview.md"
 
 
 # -- results ------------------------------------------------------------------------------------
@@ -500,6 +502,8 @@ def report(results: list[SizeResult], assets: list[tuple[str, int, int]], *, rep
         parts += ["", WORST_CASES_FILE.read_text(encoding="utf-8").strip()]
     if SITE_WEIGHT_FILE.is_file():  # bench/site_weight.py's section, measured on its own
         parts += ["", SITE_WEIGHT_FILE.read_text(encoding="utf-8").strip()]
+    if PREVIEW_FILE.is_file():  # bench/preview.py's section, measured on its own
+        parts += ["", PREVIEW_FILE.read_text(encoding="utf-8").strip()]
     if verdicts:
         parts += ["", "### Targets", "", *[f"- {v}" for v in verdicts]]
     if NOTES_FILE.is_file():

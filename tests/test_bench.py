@@ -238,3 +238,20 @@ def test_site_weight_report_gives_ratios_verdicts_and_lighthouse_scores():
     assert site_weight._offline(local) == [], "an error of the page's own is never explained away"
     slow = {**weights, "project": {**weights["project"], "seconds": 16.0}}
     assert "| Build time | 16.0 s | 10.0 s | 1.60× ✗ |" in site_weight.report(slow, 300, None, 1)
+
+
+def test_preview_report_gives_each_engine_and_library_with_the_target_on_the_real_one():
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import preview
+    finally:
+        sys.path.pop(0)
+    results = {("mkdocs", "real"): {"first": 4.2, "waits": [3.0, 4.9, 6.8]},
+               ("zensical", "real"): {"first": 9.7, "waits": [0.6, 0.8, 0.9]},
+               ("mkdocs", "300"): {"first": 20.0, "waits": [12.0, 13.5]}}
+    section = preview.report(results, {"real": 47, "300": 300}, 3)
+    assert section.startswith(preview.START) and section.rstrip().endswith(preview.END)
+    assert "| mkdocs | the shipped library (47 playbooks) | 4.2 s | 4.90 s ✗ | 3.00 – 6.80 s |" in section
+    assert "| zensical | the shipped library (47 playbooks) | 9.7 s | 0.80 s ✓ | 0.60 – 0.90 s |" in section
+    assert "| mkdocs | a synthetic library of 300 playbooks | 20.0 s | 12.75 s | 12.00 – 13.50 s |" in section
+    assert "median of 3 saves" in section

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,50 @@ def test_a_folder_it_did_not_write_is_never_replaced(tmp_path: Path):
 def test_a_missing_configuration_is_a_usage_error(tmp_path: Path):
     result = generate(tmp_path, "--out", "out")
     assert result.returncode == 2 and "configuration not found: mkdocs.yml" in result.stderr
+
+
+def test_a_second_run_rewrites_only_what_changed_and_leaves_the_builders_site_alone(tmp_path: Path):
+    root = make_project(tmp_path / "project", FIXTURE_LIBRARY)
+    assert generate(root, "--out", "out").returncode == 0
+    out = root / "out"
+    (out / "site").mkdir()
+    (out / "site" / "index.html").write_text("built", encoding="utf-8")
+    (out / "docs" / "stale.md").write_text("# Gone next time\n", encoding="utf-8")
+    untouched, changed = out / "docs" / "ethics" / "bias-check.md", out / "docs" / "strategy" / "problem-fit.md"
+    before = untouched.stat().st_mtime_ns, changed.stat().st_mtime_ns
+    path = root / "playbook_data" / "strategy" / "problem-fit.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Is generative AI the right tool?",
+                                                             "title: Is a model the right tool?"), encoding="utf-8")
+    assert generate(root, "--out", "out").returncode == 0
+    assert untouched.stat().st_mtime_ns == before[0]
+    assert changed.stat().st_mtime_ns != before[1] and "Is a model the right tool?" in changed.read_text(encoding="utf-8")
+    assert not (out / "docs" / "stale.md").exists()
+    assert (out / "site" / "index.html").read_text(encoding="utf-8") == "built"
+
+
+def test_watch_writes_again_after_an_edit_and_keeps_the_last_good_files_on_a_mistake(tmp_path: Path):
+    root = make_project(tmp_path / "project", FIXTURE_LIBRARY)
+    page = root / "out" / "docs" / "strategy" / "problem-fit.md"
+    path = root / "playbook_data" / "strategy" / "problem-fit.yaml"
+    good = path.read_text(encoding="utf-8")
+    watcher = subprocess.Popen([sys.executable, "-m", "playbook.cli", "generate", "--out", "out", "--watch"], cwd=root,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def wait_for(text: str, present: bool = True) -> None:
+        deadline = time.monotonic() + 60
+        while not (page.is_file() and (text in page.read_text(encoding="utf-8")) == present):
+            assert watcher.poll() is None and time.monotonic() < deadline, f"no {'' if present else 'no '}{text!r}"
+            time.sleep(0.1)
+
+    try:
+        wait_for("Is generative AI the right tool?")
+        path.write_text(good.replace("level: must", "level: mandatory", 1), encoding="utf-8")
+        time.sleep(1.5)  # a mistake: the files stay as they were
+        assert "Is generative AI the right tool?" in page.read_text(encoding="utf-8")
+        path.write_text(good.replace("title: Is generative AI the right tool?", "title: Watched title"),
+                        encoding="utf-8")
+        wait_for("Watched title")
+    finally:
+        watcher.terminate()
+        _, errors = watcher.communicate(timeout=20)
+    assert "'mandatory'" in errors and "Traceback" not in errors

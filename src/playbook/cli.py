@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -109,10 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write DIR/docs (the hand-written pages of docs/ and every page, data file and schema "
                     "the build generates from the playbook data and review files) and DIR/mkdocs.yml (the "
                     "site's configuration without the MkDocs hooks, its paths made absolute). The MkDocs hook "
-                    "adds the same files in process. DIR is replaced. Then, for example: "
-                    "zensical build --config-file DIR/mkdocs.yml. Exit 1 with every problem when the data "
-                    "or the review files have problems.")
-    generate.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write (replaced)")
+                    "adds the same files in process. A later run makes DIR match again, rewriting only the "
+                    "files that changed (DIR/site, the builder's output, is left alone); --watch does that "
+                    "whenever a file of the data, the review files, docs/ or the configuration changes, for "
+                    "a builder's preview server watching DIR. Then, for example: zensical build "
+                    "--config-file DIR/mkdocs.yml. Exit 1 with every problem when the data or the review "
+                    "files have problems.")
+    generate.add_argument("--out", type=Path, required=True, metavar="DIR",
+                          help="folder to write; one this command did not write is refused")
+    generate.add_argument("--watch", action="store_true",
+                          help="keep running and write again after every change (problems are printed, the "
+                               "last good files stay)")
     generate.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
                           help="the site's configuration (default ./mkdocs.yml)")
 
@@ -642,18 +650,55 @@ def _generate(args: argparse.Namespace) -> int:
     out = args.out.resolve()
     if out == Path.cwd().resolve() or out in Path.cwd().resolve().parents or out == args.config.resolve().parent:
         raise UsageError(f"--out {args.out} would replace the project itself; name a folder of its own")
+    code = _generate_once(args)
+    if not args.watch:
+        return code
+    watched = _watched(args.config)
+    seen = _signatures(watched)
+    print(f"Watching {', '.join(str(p) for p in watched)}; Ctrl+C stops.", file=sys.stderr)
+    try:
+        while True:
+            time.sleep(0.2)
+            now = _signatures(watched)
+            if now != seen:
+                seen = now
+                _generate_once(args)
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def _generate_once(args: argparse.Namespace) -> int:
     try:
         settings = site.Settings.of(site.read_config(args.config), args.config)
         checked = _checked_or_report(settings.data, "nothing was written")
         if checked is None:
             return EXIT_PROBLEMS
-        files = site.standalone(args.config, out, build(checked))
+        files = site.standalone(args.config, args.out.resolve(), build(checked))
     except site.SiteError as error:
         print(error, file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"{len(files)} generated file(s) and the pages of docs/ written to {args.out / 'docs'}; "
           f"configuration in {args.out / site.CONFIG_FOR_OTHER_BUILDERS}", file=sys.stderr)
     return EXIT_OK
+
+
+def _watched(config: Path) -> list[Path]:
+    """What the generated folder is made from: the configuration, docs/, the data, the review files."""
+    settings = site.Settings.of(site.read_config(config), config)
+    docs = settings.base / str(site.read_config(config).get("docs_dir", "docs"))
+    return [config, docs, settings.data, settings.reviews]
+
+
+def _signatures(paths: list[Path]) -> frozenset[tuple[str, int, int]]:
+    found = set()
+    for root in paths:
+        for path in [root, *root.rglob("*")] if root.is_dir() else [root]:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found.add((str(path), stat.st_mtime_ns, stat.st_size))
+    return frozenset(found)
 
 
 COMMANDS.update(validate=_validate, export=_export, new=_new, diff=_diff, generate=_generate, stale=_stale, links=_links, pdf=_pdf,

@@ -14,7 +14,6 @@ Settings come from `extra.playbook` in mkdocs.yml, and the environment where the
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,7 +166,7 @@ def standalone(config_file: Path, out: Path, library: Library) -> list[Generated
     """A folder a builder without MkDocs hooks builds as it is: `out/docs/` holds the hand-written
     pages and every generated file, `out/mkdocs.yml` the site's configuration with the hooks left
     out, its paths made absolute and the site written to `out/site/`. Returns the generated files.
-    `out` is replaced whole."""
+    A second run makes `out` match again, rewriting only what changed."""
     config = read_config(config_file)
     settings = Settings.of(config, config_file)
     files = generated(library, settings, reviewed(settings, library), links_from="source")
@@ -176,14 +175,15 @@ def standalone(config_file: Path, out: Path, library: Library) -> list[Generated
     if taken:
         raise SiteError(f"docs/{taken[0]} conflicts with a page generated from {files[0].source}; "
                         "rename or remove the hand-written page")
-    if out.exists():
-        if not (out / MARK).is_file():  # never replace a folder this command did not write
-            raise SiteError(f"{out} exists and was not written by `playbook generate`; name a new folder, "
-                            "or remove it first")
-        shutil.rmtree(out)
-    shutil.copytree(docs, out / "docs")
-    (out / MARK).write_text("Written by `playbook generate`; replaced whole by the next run.\n", encoding="utf-8")
-    write(files, out / "docs")
+    if out.exists() and not (out / MARK).is_file():  # never touch a folder this command did not write
+        raise SiteError(f"{out} exists and was not written by `playbook generate`; name a new folder, "
+                        "or remove it first")
+    wanted: dict[str, bytes] = {MARK: b"Written by `playbook generate`; the next run makes it match again.\n"}
+    for path in sorted(docs.rglob("*")):
+        if path.is_file():
+            wanted[f"docs/{path.relative_to(docs).as_posix()}"] = path.read_bytes()
+    for file in files:
+        wanted[f"docs/{file.src_uri}"] = file.content.encode("utf-8")
     config.pop("hooks", None)
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"  # out/site: builders such as Zensical keep the site inside the project folder
@@ -197,10 +197,31 @@ def standalone(config_file: Path, out: Path, library: Library) -> list[Generated
             # Builders load the macros module from inside their project folder only: copy it there.
             macros = plugin["macros"]
             module = settings.base / f"{macros.get('module_name', 'main')}.py"
-            shutil.copyfile(module, out / "macros.py")
+            wanted["macros.py"] = module.read_bytes()
             macros["module_name"] = "macros"
     config.pop("watch", None)
-    (out / CONFIG_FOR_OTHER_BUILDERS).write_text(
+    wanted[CONFIG_FOR_OTHER_BUILDERS] = (
         "# Written by `playbook generate`: the site's mkdocs.yml for builders that run no MkDocs hooks.\n"
-        + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)).encode("utf-8")
+    _match(out, wanted)
     return files
+
+
+def _match(out: Path, wanted: dict[str, bytes]) -> None:
+    """Make `out` hold exactly `wanted` (path -> bytes) outside its site/ folder, writing only the
+    files that differ: a builder's preview server that watches the folder rebuilds what changed."""
+    out.mkdir(parents=True, exist_ok=True)
+    for path in sorted(out.rglob("*"), reverse=True):
+        relative = path.relative_to(out).as_posix()
+        if relative == "site" or relative.startswith("site/"):
+            continue  # the builder's output
+        if path.is_file() and relative not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    for relative, content in wanted.items():
+        target = out / relative
+        if target.is_file() and target.read_bytes() == content:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
