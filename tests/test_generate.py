@@ -58,6 +58,12 @@ def test_the_configuration_written_runs_no_hooks_and_names_absolute_paths(tmp_pa
     assert (root / "out" / "macros.py").read_text(encoding="utf-8") == (root / "hooks" / "macros.py").read_text(
         encoding="utf-8")
     assert config["site_url"] == "http://127.0.0.1:8000/" or config["site_url"].startswith("https://")
+    # The navigation lists each category's playbooks under it, as the hook's on_nav does for MkDocs.
+    sections = {title: pages for entry in config["nav"] if isinstance(entry, dict) for title, pages in entry.items()}
+    assert sections["Strategy"] == ["strategy/index.md", "strategy/problem-fit.md"]
+    assert sections["Ethics safeguards"] == ["ethics/index.md", "ethics/bias-check.md"]
+    assert sections["Framework crosswalk"] == ["frameworks/index.md", "frameworks/demo-framework.md"]
+    assert sections["Delivering value"] == ["value/index.md"], "a category without playbooks lists its page only"
 
 
 def test_bad_data_writes_nothing_and_reports_every_problem(tmp_path: Path):

@@ -200,11 +200,34 @@ def standalone(config_file: Path, out: Path, library: Library) -> list[Generated
             wanted["macros.py"] = module.read_bytes()
             macros["module_name"] = "macros"
     config.pop("watch", None)
+    if isinstance(config.get("nav"), list):
+        _list_pages(config["nav"], files, settings.nav_limit)
     wanted[CONFIG_FOR_OTHER_BUILDERS] = (
         "# Written by `playbook generate`: the site's mkdocs.yml for builders that run no MkDocs hooks.\n"
         + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)).encode("utf-8")
     _match(out, wanted)
     return files
+
+
+def _list_pages(nav: list[Any], files: list[GeneratedFile], limit: int) -> None:
+    """What the MkDocs hook's on_nav does, written into the configuration: each section whose first
+    page is `<folder>/index.md` lists the generated pages of that folder that the navigation does
+    not list by itself (playbooks, crosswalks, reviews), unless there are more than `limit`."""
+    pages: dict[str, list[str]] = {}
+    for file in files:
+        folder, _, name = file.src_uri.partition("/")
+        if not file.in_nav and name.endswith(".md") and name != "index.md" and "/" not in name:
+            pages.setdefault(folder, []).append(file.src_uri)
+    for entry in nav:
+        for value in entry.values() if isinstance(entry, dict) else ():
+            if not isinstance(value, list):
+                continue
+            first = value[0] if value else None
+            if isinstance(first, str) and first.endswith("/index.md") and first.count("/") == 1:
+                found = sorted(pages.get(first.split("/")[0], []))
+                if found and len(found) <= limit:
+                    value.extend(found)
+            _list_pages(value, files, limit)
 
 
 def _match(out: Path, wanted: dict[str, bytes]) -> None:
