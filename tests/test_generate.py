@@ -50,6 +50,7 @@ def test_the_configuration_written_runs_no_hooks_and_names_absolute_paths(tmp_pa
     assert generate(root, "--out", "out").returncode == 0
     config = yaml.safe_load((root / "out" / "mkdocs.yml").read_text(encoding="utf-8"))
     assert "hooks" not in config and "watch" not in config
+    assert config["markdown_extensions"][-1] == "playbook.rawblocks"  # the hook's set-aside, for Zensical
     assert (config["docs_dir"], config["site_dir"]) == ("docs", "site")
     assert Path(config["theme"]["custom_dir"]) == (root / "overrides").resolve()
     assert config["extra"]["playbook"]["data"] == str((root / "playbook_data").resolve())

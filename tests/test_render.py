@@ -121,3 +121,18 @@ def test_text_shaped_like_a_slot_stays_literal(tmp_path: Path):
     page = Renderer(library).playbook_page(library.playbook("problem-fit"))
     title = BeautifulSoup(page, "html.parser").select_one("#user-problem-stated").get_text()
     assert title == "Keep {slot:x:root} and {slot:root} as typed."
+
+
+def test_marked_html_blocks_pass_through_markdown_whole_with_the_rawblocks_extension():
+    """What Zensical runs instead of the MkDocs hook's set-aside: the marked block is stored as raw
+    HTML before Markdown reads it, the rest of the page is Markdown as usual."""
+    import markdown
+
+    from playbook.render import raw_block, set_aside
+
+    block = '<ol class="pb-checklist">\n<li>*not emphasis* and [not a link](x)</li>\n\n    not code\n</ol>'
+    page = f"# Title\n\nSome *text*.\n\n{raw_block(block)}\n\nAfter."
+    html = markdown.markdown(page, extensions=["md_in_html", "playbook.rawblocks"])
+    assert block in html and "<em>text</em>" in html and "<p>After.</p>" in html
+    assert "pb:html" not in html and "<p><ol" not in html
+    assert set_aside(page)[1] == [block], "the MkDocs hook finds the same block"

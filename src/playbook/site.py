@@ -200,6 +200,9 @@ def standalone(config_file: Path, out: Path, library: Library) -> list[Generated
             wanted["macros.py"] = module.read_bytes()
             macros["module_name"] = "macros"
     config.pop("watch", None)
+    extensions = config.setdefault("markdown_extensions", [])
+    if "playbook.rawblocks" not in extensions:
+        extensions.append("playbook.rawblocks")  # what the hook's set-aside does, as a Markdown extension
     if isinstance(config.get("nav"), list):
         _list_pages(config["nav"], files, settings.nav_limit)
     wanted[CONFIG_FOR_OTHER_BUILDERS] = (
