@@ -32,6 +32,9 @@ from .stale import DEFAULT_REVIEW_INTERVAL_DAYS
 DEFAULT_NAV_LIMIT = 40
 CONFIG_FOR_OTHER_BUILDERS = "mkdocs.yml"  # what `generate` writes beside the docs it writes
 MARK = ".playbook-generate"  # in every folder `generate` writes: the only folders it replaces
+# Theme overrides of Material's partials that Zensical's classic variant renders otherwise (its
+# search is its own): left out of the folder `generate` writes.
+MATERIAL_ONLY = frozenset({"partials/search.html"})
 
 
 class SiteError(Exception):
@@ -188,8 +191,16 @@ def standalone(config_file: Path, out: Path, library: Library) -> list[Generated
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"  # out/site: builders such as Zensical keep the site inside the project folder
     theme = config.get("theme")
-    if isinstance(theme, dict) and theme.get("custom_dir"):
-        theme["custom_dir"] = str((settings.base / theme["custom_dir"]).resolve())
+    if isinstance(theme, dict):
+        # Zensical's look that Material's partials, and so the overrides in custom_dir, are made for.
+        theme.setdefault("variant", "classic")
+        if theme.get("custom_dir"):  # copied, less the partials Zensical builds differently
+            overrides = settings.base / theme["custom_dir"]
+            for path in sorted(overrides.rglob("*")):
+                relative = path.relative_to(overrides).as_posix()
+                if path.is_file() and relative not in MATERIAL_ONLY:
+                    wanted[f"overrides/{relative}"] = path.read_bytes()
+            theme["custom_dir"] = "overrides"
     options = config.setdefault("extra", {}).setdefault("playbook", {})
     options.update(data=str(settings.data), reviews=str(settings.reviews))
     for plugin in config.get("plugins") or []:

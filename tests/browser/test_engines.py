@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
+ARTIFACTS = REPO / "test-artifacts" / "engines"
 PAGE = "strategy/problem-fit/"
 ITEM = "problem-fit/user-problem-stated"
 
@@ -96,6 +97,21 @@ def test_every_link_on_every_page_reaches_a_page_and_an_anchor(engine_site: tupl
 
 def box(page: Page):
     return page.locator(f'li[data-item-id="{ITEM}"] input.pb-item__check')
+
+
+def test_the_page_keeps_materials_layout(new_page: Callable[..., Page], engine_site: tuple[Path, str],
+                                         request: pytest.FixtureRequest) -> None:
+    """One header bar (a theme partial that does not fit the engine stacks the search form in it),
+    no sideways scrolling on a phone; a screenshot per engine in test-artifacts/engines/."""
+    engine = request.node.callspec.params["engine_site"]
+    for name, viewport in (("desktop", {"width": 1280, "height": 800}), ("phone", {"width": 390, "height": 844})):
+        page = new_page(engine_site[1], viewport=viewport)
+        page.goto(PAGE)
+        page.locator(".pb-tools").wait_for()
+        assert page.locator("header.md-header").bounding_box()["height"] <= 64, f"{engine}, {name}"
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], f"{engine}, {name}"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{engine}-playbook-{name}.png"))
 
 
 def test_a_tick_survives_a_reload_and_a_visit_elsewhere(new_page: Callable[..., Page], engine_url: str) -> None:
