@@ -55,7 +55,7 @@ def test_the_configuration_written_runs_no_hooks_and_names_absolute_paths(tmp_pa
     assert (config["theme"]["custom_dir"], config["theme"]["variant"]) == ("overrides", "classic")
     copied = sorted(p.relative_to(root / "out" / "overrides").as_posix() for p in (root / "out" / "overrides").rglob("*.html"))
     assert copied == sorted(p.relative_to(root / "overrides").as_posix() for p in (root / "overrides").rglob("*.html")
-                            if p.name != "search.html"), "Zensical's own search partial is kept"
+                            if p.name not in ("search.html", "404.html")), "Zensical's own search and 404 are kept"
     assert config["extra"]["playbook"]["data"] == str((root / "playbook_data").resolve())
     macros = next(p["macros"] for p in config["plugins"] if isinstance(p, dict) and "macros" in p)
     assert macros["module_name"] == "macros"

@@ -321,3 +321,22 @@ def test_the_repository_site_builds_strictly_with_the_shipped_content(tmp_path: 
     assert duplicate_ids(build.site) == {}
     example = soup(build.page("reviews/example-support-assistant")).select("li.pb-review__check")
     assert example and {li["data-status"] for li in example} == {"open", "done", "not-applicable", "risk-accepted"}
+
+
+def test_the_review_schedule_lists_each_playbook_once_by_next_review_with_owner_and_dates(fixture_site: SiteBuild):
+    table = article(fixture_site, "playbooks/").select_one('[aria-label="Review schedule"] table')
+    assert [th.get_text() for th in table.select("thead th")] == ["Playbook", "Owner", "Last reviewed", "Next review"]
+    rows = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in table.select("tbody tr")]
+    assert len(rows) == 3 and not table.select(".pb-table__summary"), "no summaries repeated from the tables above"
+    due = [row[3].split()[0].replace("Now", "0000-00-00") for row in rows]  # never reviewed: due now
+    assert due == sorted(due), "the next review first"
+    assert all(len(row) == 4 and row[2] and row[3] for row in rows)
+
+
+def test_the_not_found_page_says_what_happened_and_offers_the_ways_on(fixture_site: SiteBuild):
+    page = BeautifulSoup((fixture_site.site / "404.html").read_text(encoding="utf-8"), "html.parser")
+    article = page.select_one("article")
+    assert article.h1.get_text() == "Page not found"
+    links = {a.get_text(): a["href"] for a in article.select("a[href]")}
+    assert links["Plan my review"].endswith("/plan/") and links["All playbooks"].endswith("/playbooks/")
+    assert links["Home"] == "http://127.0.0.1:8000/"

@@ -352,9 +352,10 @@ class Renderer:
             pack_url=relative_url(self.pack_url(), page) if groups else None,
             pdf_url=self.pdf_url(page) if groups else None,
             review_interval=self.review_interval_days,
-            review_table=self.table(sorted(self.library.playbooks,
-                                           key=lambda p: (self.review(p).due or dt.date.min, p.title.casefold())),
-                                    page=page, label="Review schedule") if groups else None,
+            review_table=Markup(self.env.get_template("review_table.html.j2").render(
+                playbooks=sorted(self.library.playbooks, key=lambda p: (self.review(p).due or dt.date.min,
+                                                                         p.title.casefold())),
+                playbook_url=lambda p: relative_url(self.playbook_url(p), page)).strip()) if groups else None,
         )
 
     def coverage(self, framework: Framework) -> dict[str, list[Item]]:

@@ -32,9 +32,9 @@ from .stale import DEFAULT_REVIEW_INTERVAL_DAYS
 DEFAULT_NAV_LIMIT = 40
 CONFIG_FOR_OTHER_BUILDERS = "mkdocs.yml"  # what `generate` writes beside the docs it writes
 MARK = ".playbook-generate"  # in every folder `generate` writes: the only folders it replaces
-# Theme overrides of Material's partials that Zensical's classic variant renders otherwise (its
-# search is its own): left out of the folder `generate` writes.
-MATERIAL_ONLY = frozenset({"partials/search.html"})
+# Theme overrides of Material's templates that Zensical's classic variant renders otherwise (its
+# search is its own; its 404 page has no `url` filter): left out of the folder `generate` writes.
+MATERIAL_ONLY = frozenset({"partials/search.html", "404.html"})
 
 
 class SiteError(Exception):
