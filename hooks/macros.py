@@ -19,7 +19,7 @@ from typing import Any
 from playbook import reference
 from playbook.load import build, check_library_cached, last_good
 from playbook.problems import did_you_mean
-from playbook.render import FRAMEWORKS_DIR, Renderer, pack_uri
+from playbook.render import FRAMEWORKS_DIR, Renderer, pack_uri, source_folder
 from playbook.stale import DEFAULT_REVIEW_INTERVAL_DAYS
 from playbook.vocab import CATEGORIES, LEVELS, ROLES, STAGES
 
@@ -48,8 +48,7 @@ def _url(page: Any) -> str:
     of a page as a link from its source file (see Renderer's `links_from`)."""
     if getattr(page, "file", None) is not None:
         return str(page.url).lstrip("/")
-    folder = posixpath.dirname(_source(page))
-    return folder + "/" if folder else ""
+    return source_folder(_source(page))
 
 
 def define_env(env: Any) -> None:

@@ -684,9 +684,9 @@ def _generate_once(args: argparse.Namespace) -> int:
 
 def _watched(config: Path) -> list[Path]:
     """What the generated folder is made from: the configuration, docs/, the data, the review files."""
-    settings = site.Settings.of(site.read_config(config), config)
-    docs = settings.base / str(site.read_config(config).get("docs_dir", "docs"))
-    return [config, docs, settings.data, settings.reviews]
+    data = site.read_config(config)
+    settings = site.Settings.of(data, config)
+    return [config, settings.base / str(data.get("docs_dir", "docs")), settings.data, settings.reviews]
 
 
 def _signatures(paths: list[Path]) -> frozenset[tuple[str, int, int]]:

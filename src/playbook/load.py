@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,21 +72,9 @@ def discover(root: Path) -> Files:
         elif kind == "dir":
             target = frameworks if entry.name == FRAMEWORKS_DIR else playbooks
             what = "framework registries" if entry.name == FRAMEWORKS_DIR else "playbooks"
-            for path in _entries(entry):
-                kind = _kind(path, inside)
-                if kind == "file" and path.suffix == ".yaml":
-                    target.append(path)
-                elif kind == "file" and path.suffix.lower() in (".yaml", ".yml"):
-                    report(path, "data files end in .yaml; rename the file" if path.suffix == ".yml" else
-                           f"data files end in .yaml, in lower case; rename the file to '{path.stem}.yaml'")
-                elif kind == "file":
-                    report(path, f"is not a data file: only <id>.yaml files belong in {entry.name}/, so it would "
-                                 "never be read; move it out of the library")
-                elif kind == "dir":
-                    report(path, f"is a folder inside {entry.name}/, which is never read: {what} are read from "
-                                 f"{entry.name}/<id>.yaml only; move its files up a level")
-                else:
-                    report(path, kind)
+            target += _yaml_files(entry, inside, "the library", what, report,
+                                  f"is not a data file: only <id>.yaml files belong in {entry.name}/, so it would "
+                                  "never be read; move it out of the library")
         elif entry.name == TRAITS_FILE:
             traits = entry
         elif entry.suffix.lower() in (".yaml", ".yml"):
@@ -116,23 +105,32 @@ def flat_folder(folder: Path, what: str) -> tuple[list[Path], list[Problem]]:
         return found, problems
     if not folder.is_dir():
         return found, problems
-    inside = folder.resolve()
+    found += _yaml_files(folder, folder.resolve(), f"{folder.name}/", what, report,
+                         f"is not a data file: only <id>.yaml {what} belong in {folder.name}/, so it would never "
+                         "be read; move it out")
+    return found, problems
+
+
+def _yaml_files(folder: Path, inside: Path, where: str, what: str, report: Callable[[Path, str], None],
+                not_data: str) -> list[Path]:
+    """The `<id>.yaml` files directly in `folder` (a category folder, frameworks/, reviews/); every
+    other entry is reported: `not_data` for a file of another kind, and why for the rest."""
+    found: list[Path] = []
     for path in _entries(folder):
-        kind = _kind(path, inside, f"{folder.name}/")
+        kind = _kind(path, inside, where)
         if kind == "file" and path.suffix == ".yaml":
             found.append(path)
         elif kind == "file" and path.suffix.lower() in (".yaml", ".yml"):
             report(path, "data files end in .yaml; rename the file" if path.suffix == ".yml" else
                    f"data files end in .yaml, in lower case; rename the file to '{path.stem}.yaml'")
         elif kind == "file":
-            report(path, f"is not a data file: only <id>.yaml {what} belong in {folder.name}/, so it would never "
-                         "be read; move it out")
+            report(path, not_data)
         elif kind == "dir":
             report(path, f"is a folder inside {folder.name}/, which is never read: {what} are read from "
                          f"{folder.name}/<id>.yaml only; move its files up a level")
         else:
             report(path, kind)
-    return found, problems
+    return found
 
 
 def _entries(folder: Path) -> list[Path]:

@@ -72,6 +72,13 @@ def relative_url(target: str, source: str) -> str:
     return rel + (f"#{fragment}" if fragment else "")
 
 
+def source_folder(src_uri: str) -> str:
+    """The folder of a page's Markdown file under docs/, as a link base ('' at the top): where a
+    builder that rebases links from source files (Zensical) starts the page's relative links."""
+    folder = posixpath.dirname(src_uri)
+    return folder + "/" if folder else ""
+
+
 @lru_cache(maxsize=4096)
 def root_prefix(page: str) -> str:
     """The way up from the page at `page` to the site root: '' for the root, '../../' for 'a/b/'."""
@@ -168,10 +175,7 @@ class Renderer:
 
     def base_of(self, src_uri: str) -> str:
         """Where the relative links of the page made from `src_uri` start (see `links_from`)."""
-        if self.links_from == "url":
-            return self.url_of(src_uri)
-        folder = posixpath.dirname(src_uri)
-        return folder + "/" if folder else ""
+        return self.url_of(src_uri) if self.links_from == "url" else source_folder(src_uri)
 
     def playbook_url(self, playbook: Playbook) -> str:
         return self.url_of(playbook.src_uri)
